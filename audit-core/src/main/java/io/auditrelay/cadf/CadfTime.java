@@ -1,0 +1,62 @@
+package io.auditrelay.cadf;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The CADF timestamp format: UTC, a fixed six-digit fraction and a numeric offset ({@code
+ * 2026-01-17T23:23:38.109989+00:00}). {@code Z} is forbidden by the spec, so {@link
+ * Instant#toString()} cannot be used.
+ */
+public final class CadfTime {
+
+  private static final DateTimeFormatter WRITER =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+  // Readers take any fraction length and both "+00:00" (ours) and "+0000" (pycadf), never "Z".
+  private static final DateTimeFormatter READER =
+      new DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HH:MM", "+00:00")
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HHMM", "+0000")
+          .optionalEnd()
+          .toFormatter();
+
+  private CadfTime() {}
+
+  /** Formats {@code instant} in the CADF format, truncated to microseconds. */
+  public static String format(Instant instant) {
+    return WRITER.format(instant);
+  }
+
+  /**
+   * Parses a CADF timestamp.
+   *
+   * @throws IllegalArgumentException when the text has no numeric offset or is not a timestamp
+   */
+  public static Instant parse(String text) {
+    try {
+      return READER.parse(text, Instant::from);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "not a CADF timestamp (expected e.g. 2026-01-17T23:23:38.109989+00:00): '" + text + "'",
+          e);
+    }
+  }
+
+  static @Nullable Instant truncate(@Nullable Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+  }
+}

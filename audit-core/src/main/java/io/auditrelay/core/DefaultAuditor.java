@@ -1,0 +1,245 @@
+package io.auditrelay.core;
+
+import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.cadf.CadfValidationException;
+import io.auditrelay.cadf.CadfValidator;
+import io.auditrelay.cadf.Resource;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.SerializedEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Auditor: validation and serialization in the caller's thread, delivery in its own. */
+final class DefaultAuditor implements Auditor {
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultAuditor.class);
+
+  private final String name;
+  private final Clock clock;
+  private final Resource observer;
+  private final int maxEventSize;
+  private final WireFormat wireFormat;
+  private final OverflowPolicy overflowPolicy;
+  private final Duration overflowTimeout;
+  private final Duration shutdownTimeout;
+  private final DeliveryMode mode;
+  private final BlockingQueue<Pending> handoff;
+  private final BackingStore store;
+  private final boolean closeStore;
+  private final Publisher publisher;
+  private final AuditMetrics metrics;
+  private final DeliveryLoop loop;
+  private final Thread thread;
+  private final @Nullable Thread shutdownHook;
+  // Read side: record() offering; write side: close() stopping intake. No event slips in after.
+  private final ReentrantReadWriteLock intake = new ReentrantReadWriteLock();
+  private boolean accepting = true;
+  private volatile boolean closed;
+
+  DefaultAuditor(
+      AuditorBuilder.Settings s,
+      BlockingQueue<Pending> handoff,
+      Publisher publisher,
+      AuditMetrics metrics,
+      DeliveryLoop loop) {
+    this.name = s.name();
+    this.clock = s.clock();
+    this.observer = s.observer();
+    this.maxEventSize = s.maxEventSize();
+    this.wireFormat = s.wireFormat();
+    this.overflowPolicy = s.overflowPolicy();
+    this.overflowTimeout = s.overflowTimeout();
+    this.shutdownTimeout = s.shutdownTimeout();
+    this.mode = s.mode();
+    this.store = s.store();
+    this.closeStore = s.closeStore();
+    this.handoff = handoff;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.loop = loop;
+    this.thread = new Thread(loop, "audit-delivery-" + name);
+    thread.setDaemon(true);
+    thread.start();
+    if (s.shutdownHook()) {
+      shutdownHook = new Thread(this::close, "audit-shutdown-" + name);
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } else {
+      shutdownHook = null;
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> record(CadfEvent event) {
+    if (closed) {
+      metrics.rejected("closed").increment();
+      throw new IllegalStateException("Auditor '" + name + "' is closed");
+    }
+    SerializedEvent serialized = serialize(complete(event));
+    Pending pending = new Pending(serialized, new CompletableFuture<>());
+    intake.readLock().lock();
+    try {
+      if (!accepting) {
+        metrics.rejected("closed").increment();
+        throw new IllegalStateException("Auditor '" + name + "' is closed");
+      }
+      if (!offer(pending)) {
+        metrics.rejected("overflow").increment();
+        throw new AuditOverflowException(
+            "Audit hand-off queue is full ("
+                + handoff.size()
+                + " events waiting): the broker and the backing store cannot keep up"
+                + (overflowPolicy == OverflowPolicy.BLOCK ? " within " + overflowTimeout : "")
+                + "; the event was not recorded");
+      }
+    } finally {
+      intake.readLock().unlock();
+    }
+    metrics.recorded().increment();
+    return pending.future();
+  }
+
+  private boolean offer(Pending pending) {
+    if (overflowPolicy == OverflowPolicy.FAIL) {
+      return handoff.offer(pending);
+    }
+    try {
+      return handoff.offer(pending, overflowTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Fixes id, time and observer once; validates the complete event. */
+  private CadfEvent complete(CadfEvent event) {
+    CadfEvent complete = event;
+    if (event.id() == null || event.eventTime() == null || !event.hasObserver()) {
+      CadfEvent.Builder b = event.toBuilder();
+      if (event.id() == null) {
+        b.id(UUID.randomUUID().toString());
+      }
+      if (event.eventTime() == null) {
+        b.eventTime(clock.instant());
+      }
+      if (!event.hasObserver()) {
+        b.observer(observer);
+      }
+      complete = b.build();
+    }
+    try {
+      CadfValidator.validate(complete);
+    } catch (CadfValidationException e) {
+      metrics.rejected("invalid").increment();
+      throw e;
+    }
+    return complete;
+  }
+
+  private SerializedEvent serialize(CadfEvent event) {
+    byte[] body = wireFormat.encode(event, CadfJson.write(event));
+    if (body.length > maxEventSize) {
+      metrics.rejected("oversize").increment();
+      throw new CadfValidationException(
+          List.of(
+              new CadfValidationException.Violation(
+                  "(event)",
+                  "is "
+                      + body.length
+                      + " bytes serialized, more than the maximum of "
+                      + maxEventSize
+                      + " (audit.publish.max-event-size); shorten attachments or names")));
+    }
+    return new SerializedEvent(event.id(), body);
+  }
+
+  @Override
+  public Optional<AuditorState> state() {
+    return Optional.of(
+        new AuditorState(
+            mode,
+            store.type(),
+            store.stats(),
+            handoff.size() + loop.heldCount(),
+            loop.brokerUp(),
+            loop.storeFull(),
+            loop.storeFailing()));
+  }
+
+  @Override
+  public void close() {
+    intake.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      accepting = false;
+      closed = true;
+    } finally {
+      intake.writeLock().unlock();
+    }
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    loop.stop(deadline);
+    try {
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1000));
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(5000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Pending> undelivered = loop.undelivered();
+    long lost = undelivered.size();
+    for (Pending pending : undelivered) {
+      pending
+          .future()
+          .completeExceptionally(
+              new IllegalStateException("Auditor closed before the event was durable"));
+    }
+    if (!store.durable()) {
+      lost += store.stats().events();
+    }
+    if (lost > 0) {
+      metrics.lost().increment(lost);
+      log.error(
+          "Audit events LOST at shutdown of Auditor '{}': {} event(s) could not be published or"
+              + " stored within audit.shutdown.timeout={} ({} store)",
+          name,
+          lost,
+          shutdownTimeout,
+          store.type());
+    }
+    publisher.close();
+    if (closeStore) {
+      try {
+        store.close();
+      } catch (RuntimeException e) {
+        log.error("Closing the audit {} store failed", store.type(), e);
+      }
+    }
+    metrics.close();
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // JVM shutdown already in progress
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Auditor[" + name + ", " + mode + ", store=" + store.type() + "]";
+  }
+}

@@ -1,0 +1,427 @@
+package io.auditrelay.core;
+
+import io.auditrelay.core.PublishResult.Status;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreFullException;
+import io.auditrelay.store.Claim;
+import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoredEvent;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one delivery thread of an Auditor. It takes accepted events from the hand-off queue and
+ * publishes or stores them, and drains the store while the broker is reachable.
+ *
+ * <p>Invariants: an event leaves {@link #held} only when it is durable (confirmed or appended);
+ * while the store holds a backlog, live events are appended behind it (buffer-on-failure) so none
+ * overtakes a buffered one; the hand-off queue is not read while {@link #held} is not empty, so a
+ * full or failing store turns into back-pressure on {@code record()}, never into a drop.
+ */
+final class DeliveryLoop implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryLoop.class);
+  private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final BlockingQueue<Pending> handoff;
+  private final Publisher publisher;
+  private final BackingStore store;
+  private final DeliveryMode mode;
+  private final int batchSize;
+  private final int maxAttempts;
+  private final Backoff brokerBackoff;
+  private final Backoff storeBackoff;
+  private final AuditMetrics metrics;
+  private final Semaphore wakeup = new Semaphore(0);
+
+  /** Accepted events not yet durable, oldest first; at most one batch. */
+  private final List<Pending> held = new ArrayList<>();
+
+  /** Rejections per event id, for quarantine; forgotten when the event leaves the store. */
+  private final Map<String, Integer> attempts = new HashMap<>();
+
+  /** Delivered events whose acknowledge failed; acknowledged before anything else is drained. */
+  private @Nullable Claim unacknowledged;
+
+  private volatile long brokerRetryAt = System.nanoTime();
+  private long storeRetryAt = System.nanoTime();
+  private long drainIdleUntil = System.nanoTime();
+  private volatile boolean brokerUp = true;
+  private volatile boolean storeFull;
+  private volatile boolean storeFailing;
+  private volatile boolean stopping;
+  private volatile long stopDeadline;
+
+  DeliveryLoop(
+      BlockingQueue<Pending> handoff,
+      Publisher publisher,
+      BackingStore store,
+      DeliveryMode mode,
+      int batchSize,
+      int maxAttempts,
+      Backoff brokerBackoff,
+      Backoff storeBackoff,
+      AuditMetrics metrics) {
+    this.handoff = handoff;
+    this.publisher = publisher;
+    this.store = store;
+    this.mode = mode;
+    this.batchSize = batchSize;
+    this.maxAttempts = maxAttempts;
+    this.brokerBackoff = brokerBackoff;
+    this.storeBackoff = storeBackoff;
+    this.metrics = metrics;
+    publisher.onConnected(this::brokerReturned);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!finished()) {
+        try {
+          step();
+        } catch (RuntimeException e) {
+          // Defensive: a bug must not kill the only delivery thread; nothing is dropped.
+          log.error("Audit delivery step failed; retrying", e);
+          pause(IDLE_WAIT_NANOS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void step() throws InterruptedException {
+    if (held.isEmpty()) {
+      Pending first = handoff.poll(waitNanos(), TimeUnit.NANOSECONDS);
+      if (first != null) {
+        List<Pending> batch = new ArrayList<>(batchSize);
+        batch.add(first);
+        handoff.drainTo(batch, batchSize - 1);
+        batch.removeIf(Pending::isMarker);
+        if (!batch.isEmpty()) {
+          deliverLive(batch);
+        }
+      }
+    } else {
+      storeHeld();
+      if (!held.isEmpty()) {
+        drain(); // a full store makes room by draining
+        if (!held.isEmpty()) {
+          pause(Math.max(0, storeRetryAt - System.nanoTime()));
+        }
+      }
+    }
+    drain();
+  }
+
+  private boolean finished() {
+    if (!stopping) {
+      return false;
+    }
+    if (System.nanoTime() - stopDeadline >= 0) {
+      return true;
+    }
+    boolean nothingQueued = held.isEmpty() && handoff.stream().allMatch(Pending::isMarker);
+    // A store that does not survive the process must be drained before we go.
+    return nothingQueued && (store.durable() || !hasBacklog()) && unacknowledged == null;
+  }
+
+  private long waitNanos() {
+    if (stopping) {
+      return 0;
+    }
+    if (hasBacklog() || unacknowledged != null) {
+      long next = Math.max(brokerRetryAt, drainIdleUntil);
+      return Math.max(0, Math.min(IDLE_WAIT_NANOS, next - System.nanoTime()));
+    }
+    return IDLE_WAIT_NANOS;
+  }
+
+  private void deliverLive(List<Pending> batch) {
+    if (mode == DeliveryMode.WRITE_AHEAD || hasBacklog() || brokerInBackoff()) {
+      held.addAll(batch);
+      storeHeld();
+      return;
+    }
+    List<PublishResult> results = publish(toEvents(batch));
+    List<Pending> failed = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (results.get(i).status() == Status.CONFIRMED) {
+        batch.get(i).future().complete(null);
+      } else {
+        failed.add(batch.get(i));
+      }
+    }
+    metrics.published("live").increment(batch.size() - failed.size());
+    if (!failed.isEmpty()) {
+      brokerFailed(failed.size() + " of " + batch.size() + " live events not confirmed");
+      held.addAll(failed);
+      storeHeld();
+    } else {
+      brokerSucceeded();
+    }
+  }
+
+  /** Appends {@link #held} to the store; on success their futures complete. */
+  private void storeHeld() {
+    if (held.isEmpty() || System.nanoTime() - storeRetryAt < 0) {
+      return;
+    }
+    try {
+      store.append(toEvents(held));
+    } catch (BackingStoreFullException e) {
+      storeProblem(true, e);
+      return;
+    } catch (RuntimeException e) {
+      storeProblem(false, e);
+      return;
+    }
+    held.forEach(p -> p.future().complete(null));
+    metrics.stored().increment(held.size());
+    held.clear();
+    storeRecovered();
+  }
+
+  /** Publishes the oldest stored batch, if the broker may be tried and the store has a backlog. */
+  private void drain() {
+    if (unacknowledged != null) {
+      if (!acknowledge(unacknowledged)) {
+        return;
+      }
+      unacknowledged = null;
+    }
+    if (brokerInBackoff() || System.nanoTime() - drainIdleUntil < 0 || !hasBacklog()) {
+      return;
+    }
+    Claim claim;
+    try {
+      claim = store.claim(batchSize);
+    } catch (RuntimeException e) {
+      storeProblem(false, e);
+      return;
+    }
+    if (claim.isEmpty()) {
+      // Everything waiting is claimed elsewhere (another instance on a shared store).
+      drainIdleUntil = System.nanoTime() + IDLE_WAIT_NANOS;
+      return;
+    }
+    List<StoredEvent> events = claim.events();
+    List<SerializedEvent> batch = new ArrayList<>(events.size());
+    for (StoredEvent event : events) {
+      batch.add(new SerializedEvent(event.id(), event.payload()));
+    }
+    List<PublishResult> results = publish(batch);
+    List<Long> confirmed = new ArrayList<>();
+    List<Long> retry = new ArrayList<>();
+    List<Long> quarantine = new ArrayList<>();
+    String quarantineReason = "";
+    boolean anyConfirmed = results.stream().anyMatch(r -> r.status() == Status.CONFIRMED);
+    for (int i = 0; i < events.size(); i++) {
+      StoredEvent event = events.get(i);
+      PublishResult result = results.get(i);
+      if (result.status() == Status.CONFIRMED) {
+        confirmed.add(event.sequence());
+        attempts.remove(event.id());
+      } else if (result.status() == Status.REJECTED && (anyConfirmed || i == 0)) {
+        // Counted only when the broker took others, or for the head: a broker that refuses
+        // everything (a full queue) quarantines at most one event per backoff round.
+        int count = attempts.merge(event.id(), 1, Integer::sum);
+        if (count >= maxAttempts) {
+          quarantine.add(event.sequence());
+          quarantineReason = "broker rejected it " + count + " times (" + result.reason() + ")";
+          attempts.remove(event.id());
+        } else {
+          retry.add(event.sequence());
+        }
+      } else {
+        retry.add(event.sequence());
+      }
+    }
+    metrics.published("drain").increment(confirmed.size());
+    Claim delivered = claim.subset(confirmed);
+    if (!delivered.isEmpty() && !acknowledge(delivered)) {
+      unacknowledged = delivered;
+    }
+    try {
+      if (!quarantine.isEmpty()) {
+        store.quarantine(claim.subset(quarantine), quarantineReason);
+        metrics.quarantined().increment(quarantine.size());
+        log.warn(
+            "Quarantined {} audit event(s) in the {} store: {}",
+            quarantine.size(),
+            store.type(),
+            quarantineReason);
+      }
+      if (!retry.isEmpty()) {
+        store.release(claim.subset(retry));
+      }
+    } catch (RuntimeException e) {
+      storeProblem(false, e);
+    }
+    if (confirmed.size() < events.size()) {
+      brokerFailed(
+          (events.size() - confirmed.size())
+              + " of "
+              + events.size()
+              + " stored events not confirmed");
+    } else {
+      brokerSucceeded();
+    }
+  }
+
+  private boolean acknowledge(Claim delivered) {
+    try {
+      store.acknowledge(delivered);
+      return true;
+    } catch (RuntimeException e) {
+      // Never republish what was delivered in a hot loop: stop draining and back off.
+      storeProblem(false, e);
+      brokerRetryAt = Math.max(brokerRetryAt, storeRetryAt);
+      return false;
+    }
+  }
+
+  private List<PublishResult> publish(List<SerializedEvent> batch) {
+    Timer.Sample sample = Timer.start();
+    List<PublishResult> results = publisher.publish(batch);
+    sample.stop(metrics.publishLatency());
+    for (PublishResult result : results) {
+      if (result.status() != Status.CONFIRMED) {
+        metrics.publishFailure(result.reason()).increment();
+      }
+    }
+    return results;
+  }
+
+  private void brokerFailed(String what) {
+    long delay = brokerBackoff.nextNanos();
+    brokerRetryAt = System.nanoTime() + delay;
+    if (brokerUp) {
+      log.warn(
+          "RabbitMQ unavailable ({}); buffering audit events in the {} store, retrying with backoff",
+          what,
+          store.type());
+    }
+    brokerUp = false;
+  }
+
+  private void brokerSucceeded() {
+    if (!brokerUp) {
+      log.info("RabbitMQ available again; draining the {} store", store.type());
+    }
+    brokerUp = true;
+    brokerBackoff.reset();
+  }
+
+  /** Called by the connection listener: the broker is back, drain at once. */
+  private void brokerReturned() {
+    brokerRetryAt = System.nanoTime();
+    wake();
+  }
+
+  private void storeProblem(boolean full, RuntimeException e) {
+    metrics.storeErrors().increment();
+    storeRetryAt = System.nanoTime() + storeBackoff.nextNanos();
+    if (full) {
+      if (!storeFull) {
+        log.warn(
+            "Audit {} store is full; record() applies the overflow policy: {}",
+            store.type(),
+            e.getMessage());
+      }
+      storeFull = true;
+    } else {
+      if (!storeFailing) {
+        log.error("Audit {} store failed; retrying with backoff: {}", store.type(), e.toString());
+      }
+      storeFailing = true;
+    }
+  }
+
+  private void storeRecovered() {
+    if (storeFull || storeFailing) {
+      log.info("Audit {} store accepts events again", store.type());
+    }
+    storeFull = false;
+    storeFailing = false;
+    storeBackoff.reset();
+  }
+
+  private boolean hasBacklog() {
+    try {
+      return store.stats().events() > 0;
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  private boolean brokerInBackoff() {
+    return System.nanoTime() - brokerRetryAt < 0;
+  }
+
+  private void pause(long nanos) throws InterruptedException {
+    if (nanos > 0) {
+      wakeup.tryAcquire(Math.min(nanos, IDLE_WAIT_NANOS), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static List<SerializedEvent> toEvents(List<Pending> pending) {
+    List<SerializedEvent> events = new ArrayList<>(pending.size());
+    for (Pending p : pending) {
+      events.add(p.event());
+    }
+    return events;
+  }
+
+  /** Wakes the thread to look at the queue, the broker and the store now. */
+  void wake() {
+    wakeup.release();
+    handoff.offer(Pending.WAKE);
+  }
+
+  /**
+   * Asks the thread to finish what was accepted, until {@code deadline} ({@link System#nanoTime}).
+   */
+  void stop(long deadline) {
+    stopDeadline = deadline;
+    stopping = true;
+    wake();
+  }
+
+  /** Events accepted but never made durable; called after the thread ended. */
+  List<Pending> undelivered() {
+    List<Pending> left = new ArrayList<>(held);
+    held.clear();
+    List<Pending> queued = new ArrayList<>();
+    handoff.drainTo(queued);
+    queued.removeIf(Pending::isMarker);
+    left.addAll(queued);
+    return left;
+  }
+
+  boolean brokerUp() {
+    return brokerUp && publisher.connected();
+  }
+
+  boolean storeFull() {
+    return storeFull;
+  }
+
+  boolean storeFailing() {
+    return storeFailing;
+  }
+
+  int heldCount() {
+    return held.size();
+  }
+}

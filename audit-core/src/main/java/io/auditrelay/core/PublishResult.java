@@ -1,0 +1,35 @@
+package io.auditrelay.core;
+
+/**
+ * What became of one published message.
+ *
+ * @param status the outcome
+ * @param reason low-cardinality reason for metrics: {@code nack}, {@code returned}, {@code
+ *     timeout}, {@code closed} or {@code error}; empty when confirmed
+ */
+record PublishResult(Status status, String reason) {
+
+  static final PublishResult CONFIRMED = new PublishResult(Status.CONFIRMED, "");
+
+  enum Status {
+    /** Acked by the broker with no return before the ack: delivered. */
+    CONFIRMED,
+    /**
+     * Refused by a broker that is otherwise working (a nack, or returned as unroutable): the
+     * message itself may be the problem, so it counts toward quarantine.
+     */
+    REJECTED,
+    /**
+     * No answer: timeout, closed channel or connection, no connection. The broker is the problem.
+     */
+    UNCONFIRMED
+  }
+
+  static PublishResult rejected(String reason) {
+    return new PublishResult(Status.REJECTED, reason);
+  }
+
+  static PublishResult unconfirmed(String reason) {
+    return new PublishResult(Status.UNCONFIRMED, reason);
+  }
+}

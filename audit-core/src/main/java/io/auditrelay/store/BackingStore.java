@@ -1,0 +1,71 @@
+package io.auditrelay.store;
+
+import java.util.List;
+
+/**
+ * A FIFO of serialized events that waits for the broker.
+ *
+ * <p><strong>Thread-safety:</strong> every method may be called from any thread; implementations
+ * synchronize internally. The Auditor calls from one delivery thread, metrics and health from
+ * others.
+ *
+ * <p><strong>Order:</strong> events are claimed in the order of their {@link
+ * StoredEvent#sequence()}, which follows append order. Released events return to the head.
+ *
+ * <p><strong>Failure:</strong> methods throw {@link BackingStoreException} when the store cannot do
+ * what is asked; nothing is lost by a failed call, and the same call may be retried.
+ */
+public interface BackingStore extends AutoCloseable {
+
+  /** The type name, as in {@code {"type":"file"}}; a low-cardinality metric tag. */
+  String type();
+
+  /**
+   * Whether appended events survive the end of this process. A store that is not durable (the
+   * memory store) loses its content at exit; the Auditor drains it before closing.
+   */
+  boolean durable();
+
+  /**
+   * Appends a batch, all or nothing, in list order.
+   *
+   * <p>When this returns, every event of the batch is durable under the store's durability policy
+   * (for example after an fsync or a commit) and will be returned by a later {@link #claim}.
+   *
+   * @throws BackingStoreFullException when the batch does not fit; nothing was appended
+   * @throws BackingStoreException when the store failed; nothing may be assumed appended
+   */
+  void append(List<SerializedEvent> batch);
+
+  /**
+   * Claims up to {@code max} of the oldest unclaimed events. Returns an empty claim when there are
+   * none. Claimed events are not returned again until released.
+   *
+   * @throws IllegalArgumentException when {@code max < 1}
+   */
+  Claim claim(int max);
+
+  /**
+   * Removes delivered events. Idempotent: events already removed, or never claimed, are ignored.
+   * Removal is durable under the store's policy when this returns.
+   */
+  void acknowledge(Claim claim);
+
+  /** Returns claimed events to the head of the queue, to be claimed again in sequence order. */
+  void release(Claim claim);
+
+  /**
+   * Moves claimed events that cannot be delivered out of the queue into the store's quarantine:
+   * kept (never silently deleted), counted in {@link #stats()}, never claimed again.
+   *
+   * @param reason why, for operators; never contains a secret
+   */
+  void quarantine(Claim claim, String reason);
+
+  /** Current content. Cheap (no scan of the backlog) and callable at any time, even after close. */
+  StoreStats stats();
+
+  /** Flushes what the durability policy requires and releases resources. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,41 @@
+package io.auditrelay.store;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Masks secrets before a value reaches a message: values of parameters whose name suggests a
+ * secret, and the user-info part of URLs ({@code amqp://user:pass@host}, {@code
+ * jdbc:postgresql://...?password=...}).
+ */
+public final class Secrets {
+
+  private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@\\s]*@");
+  private static final Pattern PASSWORD_QUERY =
+      Pattern.compile("(?i)((?:password|pwd|secret|token)=)[^&;\\s]*");
+
+  private Secrets() {}
+
+  /** Whether a parameter with this name holds a secret. */
+  public static boolean isSecretName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.contains("password")
+        || n.contains("secret")
+        || n.contains("token")
+        || n.contains("credential");
+  }
+
+  /** Masks credentials inside a free-form value such as a URL or DSN. */
+  public static String maskUrl(String value) {
+    String masked = USER_INFO.matcher(value).replaceAll("***@");
+    return PASSWORD_QUERY.matcher(masked).replaceAll("$1***");
+  }
+
+  /** The printable form of parameter {@code name} with {@code value}: masked where needed. */
+  public static String describe(String name, Object value) {
+    if (isSecretName(name)) {
+      return "***";
+    }
+    return maskUrl(String.valueOf(value));
+  }
+}

@@ -1,0 +1,168 @@
+package io.auditrelay.store.memory;
+
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.BackingStoreFullException;
+import io.auditrelay.store.Claim;
+import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreStats;
+import io.auditrelay.store.StoredEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A bounded store in the heap. Not {@linkplain #durable() durable}: its content is lost when the
+ * process ends, so the Auditor drains it at shutdown and counts what it could not deliver as lost.
+ * Capacity {@code maxEvents} covers waiting and quarantined events together. Thread-safe (one
+ * lock).
+ */
+public final class MemoryBackingStore implements BackingStore {
+
+  static final String TYPE = "memory";
+
+  private record Entry(StoredEvent event, Instant appendedAt) {}
+
+  private final int maxEvents;
+  private final Clock clock;
+  private final TreeMap<Long, Entry> ready = new TreeMap<>();
+  private final TreeMap<Long, Entry> claimed = new TreeMap<>();
+  private final Map<Long, StoredEvent> quarantined = new HashMap<>();
+  private long nextSequence = 1;
+  private long bytes;
+  private long quarantinedBytes;
+  private boolean closed;
+
+  /**
+   * Creates a store.
+   *
+   * @param maxEvents capacity, waiting and quarantined events together; positive
+   * @param clock source of append times, used only for the oldest-age statistic
+   */
+  public MemoryBackingStore(int maxEvents, Clock clock) {
+    if (maxEvents < 1) {
+      throw new IllegalArgumentException("max_events must be positive, not " + maxEvents);
+    }
+    this.maxEvents = maxEvents;
+    this.clock = clock;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public boolean durable() {
+    return false;
+  }
+
+  @Override
+  public synchronized void append(List<SerializedEvent> batch) {
+    checkOpen();
+    long held = (long) ready.size() + claimed.size() + quarantined.size();
+    if (held + batch.size() > maxEvents) {
+      throw new BackingStoreFullException(
+          "memory store is full: "
+              + held
+              + " of max_events="
+              + maxEvents
+              + " held, "
+              + batch.size()
+              + " more do not fit");
+    }
+    Instant now = clock.instant();
+    for (SerializedEvent event : batch) {
+      long sequence = nextSequence++;
+      ready.put(sequence, new Entry(new StoredEvent(sequence, event.id(), event.payload()), now));
+      bytes += event.payload().length;
+    }
+  }
+
+  @Override
+  public synchronized Claim claim(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be positive, not " + max);
+    }
+    checkOpen();
+    List<StoredEvent> events = new ArrayList<>(Math.min(max, ready.size()));
+    while (events.size() < max && !ready.isEmpty()) {
+      Map.Entry<Long, Entry> head = ready.pollFirstEntry();
+      claimed.put(head.getKey(), head.getValue());
+      events.add(head.getValue().event());
+    }
+    return events.isEmpty() ? Claim.empty() : new Claim(events);
+  }
+
+  @Override
+  public synchronized void acknowledge(Claim claim) {
+    for (StoredEvent event : claim.events()) {
+      Entry removed = claimed.remove(event.sequence());
+      if (removed == null) {
+        removed = ready.remove(event.sequence());
+      }
+      if (removed != null) {
+        bytes -= removed.event().payload().length;
+      }
+    }
+  }
+
+  @Override
+  public synchronized void release(Claim claim) {
+    for (StoredEvent event : claim.events()) {
+      Entry entry = claimed.remove(event.sequence());
+      if (entry != null) {
+        ready.put(event.sequence(), entry);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void quarantine(Claim claim, String reason) {
+    for (StoredEvent event : claim.events()) {
+      Entry entry = claimed.remove(event.sequence());
+      if (entry != null) {
+        bytes -= entry.event().payload().length;
+        quarantined.put(event.sequence(), entry.event());
+        quarantinedBytes += entry.event().payload().length;
+      }
+    }
+  }
+
+  /** The quarantined events, oldest first; for operators and tests. */
+  public synchronized List<StoredEvent> quarantined() {
+    return quarantined.values().stream()
+        .sorted(java.util.Comparator.comparingLong(StoredEvent::sequence))
+        .toList();
+  }
+
+  @Override
+  public synchronized StoreStats stats() {
+    Instant oldest = null;
+    Map.Entry<Long, Entry> firstReady = ready.firstEntry();
+    Map.Entry<Long, Entry> firstClaimed = claimed.firstEntry();
+    if (firstReady != null
+        && (firstClaimed == null || firstReady.getKey() < firstClaimed.getKey())) {
+      oldest = firstReady.getValue().appendedAt();
+    } else if (firstClaimed != null) {
+      oldest = firstClaimed.getValue().appendedAt();
+    }
+    return new StoreStats(
+        (long) ready.size() + claimed.size(), bytes, oldest, quarantined.size(), quarantinedBytes);
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new BackingStoreException("memory store is closed");
+    }
+  }
+}

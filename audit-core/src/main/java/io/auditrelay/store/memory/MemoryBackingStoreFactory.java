@@ -1,0 +1,30 @@
+package io.auditrelay.store.memory;
+
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreFactory;
+import io.auditrelay.store.StoreParams;
+import java.time.Clock;
+import java.util.Set;
+
+/** Factory of the {@code memory} store. Params: {@code max_events} (default 10000). */
+public final class MemoryBackingStoreFactory implements BackingStoreFactory {
+
+  /** Default capacity: about 10 MiB of 1 KiB events. */
+  public static final int DEFAULT_MAX_EVENTS = 10_000;
+
+  @Override
+  public String type() {
+    return MemoryBackingStore.TYPE;
+  }
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of("max_events");
+  }
+
+  @Override
+  public BackingStore create(StoreParams params) {
+    return new MemoryBackingStore(
+        params.positiveInt("max_events", DEFAULT_MAX_EVENTS), Clock.systemUTC());
+  }
+}
