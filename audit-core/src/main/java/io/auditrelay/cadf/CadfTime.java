@@ -51,7 +51,10 @@ public final class CadfTime {
       return READER.parse(text, Instant::from);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "not a CADF timestamp (expected e.g. 2026-01-17T23:23:38.109989+00:00): '" + text + "'",
+          "not a CADF timestamp: expected a numeric offset, e.g. 2026-01-17T23:23:38.109989+00:00"
+              + " (Z is not allowed), got '"
+              + text
+              + "'",
           e);
     }
   }

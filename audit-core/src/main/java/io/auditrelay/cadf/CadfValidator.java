@@ -277,8 +277,13 @@ public final class CadfValidator {
     }
 
     void content(String path, @Nullable Object value, int depth) {
+      content(path, path, value, depth);
+    }
+
+    /** Walks a JSON value; {@code root} is the field named when the nesting is too deep. */
+    void content(String root, String path, @Nullable Object value, int depth) {
       if (depth > MAX_CONTENT_DEPTH) {
-        fail(path, "is nested deeper than " + MAX_CONTENT_DEPTH + " levels");
+        fail(root, "is nested deeper than " + MAX_CONTENT_DEPTH + " levels");
         return;
       }
       if (value == null || value instanceof Number || value instanceof Boolean) {
@@ -288,7 +293,7 @@ public final class CadfValidator {
         text(path, s);
       } else if (value instanceof List<?> list) {
         for (int i = 0; i < list.size(); i++) {
-          content(path + "[" + i + "]", list.get(i), depth + 1);
+          content(root, path + "[" + i + "]", list.get(i), depth + 1);
         }
       } else if (value instanceof Map<?, ?> map) {
         for (Map.Entry<?, ?> entry : map.entrySet()) {
@@ -297,7 +302,7 @@ public final class CadfValidator {
             return;
           }
           if (text(path + " key", key)) {
-            content(path + "." + key, entry.getValue(), depth + 1);
+            content(root, path + "." + key, entry.getValue(), depth + 1);
           }
         }
       } else {

@@ -85,14 +85,13 @@ public record StoreConfig(String source, String type, StoreParams params) {
           scalar = value.asString();
         } else if (value.isIntegralNumber() && value.canConvertToLong()) {
           scalar = value.asLong();
+        } else if (value.isNumber()) {
+          scalar = value.decimalValue(); // kept, so the factory names the param and what it needs
         } else if (value.isBoolean()) {
           scalar = value.asBoolean();
         } else {
           throw new BackingStoreConfigException(
-              source
-                  + ": param '"
-                  + entry.getKey()
-                  + "' must be a string, an integer or a boolean");
+              source + ": param '" + entry.getKey() + "' must be a string, a number or a boolean");
         }
         params.put(entry.getKey(), scalar);
       }

@@ -1,0 +1,122 @@
+package io.auditrelay.testsupport;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+
+/**
+ * Reads a queue directly from the broker (never through a proxy), for assertions on what was
+ * delivered. Messages are acknowledged as they are read.
+ */
+public final class QueueReader implements AutoCloseable {
+
+  /**
+   * One delivered message.
+   *
+   * @param messageId AMQP message id
+   * @param body body bytes
+   * @param persistent whether delivery mode was persistent
+   * @param contentType content type
+   * @param hasTimestamp whether a timestamp was set
+   */
+  public record Delivered(
+      String messageId,
+      byte[] body,
+      boolean persistent,
+      String contentType,
+      boolean hasTimestamp) {}
+
+  private final Connection connection;
+  private final Channel channel;
+  private final String queue;
+  private final List<Delivered> received = new ArrayList<>();
+
+  public QueueReader(AmqpBroker broker, String queue) {
+    try {
+      ConnectionFactory factory = new ConnectionFactory();
+      factory.setHost(broker.host());
+      factory.setPort(broker.port());
+      factory.setUsername(broker.username());
+      factory.setPassword(broker.password());
+      this.connection = factory.newConnection("audit-test-reader");
+      this.channel = connection.createChannel();
+      this.queue = queue;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Declares the durable classic queue, as the Auditor would. */
+  public QueueReader declare() {
+    return declare(Map.of());
+  }
+
+  /** Declares the durable queue with {@code arguments}. */
+  public QueueReader declare(Map<String, Object> arguments) {
+    try {
+      channel.queueDeclare(queue, true, false, false, arguments);
+      return this;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads everything currently in the queue. */
+  public synchronized List<Delivered> poll() {
+    try {
+      GetResponse response;
+      while ((response = channel.basicGet(queue, true)) != null) {
+        var props = response.getProps();
+        received.add(
+            new Delivered(
+                props.getMessageId(),
+                response.getBody(),
+                props.getDeliveryMode() != null && props.getDeliveryMode() == 2,
+                props.getContentType(),
+                props.getTimestamp() != null));
+      }
+      return List.copyOf(received);
+    } catch (java.io.IOException e) {
+      // queue not declared yet
+      return List.copyOf(received);
+    }
+  }
+
+  /** Reads until at least {@code count} messages arrived, or fails after {@code timeout}. */
+  public List<Delivered> awaitAtLeast(int count, Duration timeout) {
+    Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> poll().size() >= count);
+    return poll();
+  }
+
+  /** The message ids received so far, in arrival order. */
+  public List<String> ids() {
+    return poll().stream().map(Delivered::messageId).toList();
+  }
+
+  /** Deletes the queue. */
+  public void delete() {
+    try {
+      channel.queueDelete(queue);
+    } catch (Exception e) {
+      // best effort
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (Exception e) {
+      // best effort
+    }
+  }
+}

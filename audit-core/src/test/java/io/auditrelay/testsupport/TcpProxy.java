@@ -1,0 +1,165 @@
+package io.auditrelay.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP proxy between the client and the broker, for outages the test controls: {@link #cut()}
+ * resets every connection and refuses new ones (a stopped broker), {@link #restore()} accepts again
+ * on the same port, {@link #blackHole()} keeps sockets open but forwards nothing, and {@link
+ * #delayResponses(long)} holds back every broker-to-client chunk (late confirms).
+ */
+public final class TcpProxy implements AutoCloseable {
+
+  private final String targetHost;
+  private final int targetPort;
+  private final int port;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private volatile ServerSocket server;
+  private volatile boolean blackHole;
+  private volatile long responseDelayMillis;
+
+  public TcpProxy(String targetHost, int targetPort) {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      this.port = probe.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A proxy to {@code broker}; starts accepting at once. */
+  public static TcpProxy to(AmqpBroker broker) {
+    TcpProxy proxy = new TcpProxy(broker.host(), broker.port());
+    proxy.restore();
+    return proxy;
+  }
+
+  /** A proxy to {@code broker} that refuses connections until {@link #restore()}. */
+  public static TcpProxy refusingTo(AmqpBroker broker) {
+    return new TcpProxy(broker.host(), broker.port());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Accepts and forwards connections again (also ends a black hole and a delay). */
+  public synchronized void restore() {
+    blackHole = false;
+    responseDelayMillis = 0;
+    if (server != null) {
+      return;
+    }
+    try {
+      ServerSocket socket = new ServerSocket();
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      server = socket;
+      Thread acceptor = new Thread(() -> accept(socket), "tcp-proxy-accept-" + port);
+      acceptor.setDaemon(true);
+      acceptor.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Resets every open connection and refuses new ones: the broker is gone. */
+  public synchronized void cut() {
+    if (server != null) {
+      closeQuietly(server);
+      server = null;
+    }
+    for (Socket socket : sockets) {
+      try {
+        socket.setSoLinger(true, 0); // RST, not FIN
+      } catch (SocketException e) {
+        // already closed
+      }
+      closeQuietly(socket);
+    }
+    sockets.clear();
+  }
+
+  /** Keeps connections open and accepts new ones, but forwards nothing in either direction. */
+  public void blackHole() {
+    blackHole = true;
+  }
+
+  /** Delays every chunk from the broker to the client by {@code millis}. */
+  public void delayResponses(long millis) {
+    responseDelayMillis = millis;
+  }
+
+  private void accept(ServerSocket socket) {
+    while (!socket.isClosed()) {
+      try {
+        Socket client = socket.accept();
+        Socket upstream = new Socket(targetHost, targetPort);
+        sockets.add(client);
+        sockets.add(upstream);
+        pump(client, upstream, false);
+        pump(upstream, client, true);
+      } catch (IOException e) {
+        // server socket closed by cut(), or the broker refused: the client sees a reset
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, boolean response) {
+    Thread thread =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16384];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  while (blackHole && !from.isClosed()) {
+                    TimeUnit.MILLISECONDS.sleep(10); // test double: hold the bytes
+                  }
+                  long delay = response ? responseDelayMillis : 0;
+                  if (delay > 0) {
+                    TimeUnit.MILLISECONDS.sleep(delay); // test double: a slow broker
+                  }
+                  out.write(buffer, 0, n);
+                  out.flush();
+                }
+              } catch (IOException | InterruptedException e) {
+                // connection ended
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+              }
+            },
+            "tcp-proxy-pump-" + port);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // best effort
+    }
+  }
+
+  @Override
+  public void close() {
+    cut();
+  }
+}
