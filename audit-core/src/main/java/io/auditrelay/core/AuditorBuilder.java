@@ -63,6 +63,7 @@ public final class AuditorBuilder {
   private Duration shutdownTimeout = Duration.ofSeconds(10);
   private Resource observer = Resource.reference("target");
   private boolean shutdownHook = true;
+  private @Nullable Publisher publisher;
 
   AuditorBuilder() {}
 
@@ -249,6 +250,12 @@ public final class AuditorBuilder {
     return this;
   }
 
+  /** Replaces the RabbitMQ publisher; for tests of the delivery logic. */
+  AuditorBuilder publisher(Publisher publisher) {
+    this.publisher = publisher;
+    return this;
+  }
+
   /**
    * Builds and starts the Auditor. It connects lazily: a broker that is down does not fail this
    * call, events are buffered until it is back.
@@ -269,8 +276,6 @@ public final class AuditorBuilder {
     positive("initialBackoff", initialBackoff);
     positive("maxBackoff", maxBackoff);
     positive("shutdownTimeout", shutdownTimeout);
-    boolean ownsFactory = connectionFactory == null;
-    ConnectionFactory factory = connectionFactory != null ? connectionFactory : ownFactory();
     BackingStore store =
         backingStore != null
             ? backingStore
@@ -291,17 +296,7 @@ public final class AuditorBuilder {
             closeStore,
             shutdownHook);
     ArrayBlockingQueue<Pending> handoff = new ArrayBlockingQueue<>(queueCapacity);
-    Publisher publisher =
-        new RabbitPublisher(
-            factory,
-            ownsFactory,
-            queueName,
-            queueType,
-            declareQueue,
-            exchange,
-            routingKey != null ? routingKey : queueName,
-            confirmTimeout,
-            clock);
+    Publisher publisher = this.publisher != null ? this.publisher : rabbitPublisher();
     AuditMetrics metrics = new AuditMetrics(registry, name, store, handoff::size, clock);
     DeliveryLoop loop =
         new DeliveryLoop(
@@ -315,6 +310,21 @@ public final class AuditorBuilder {
             new Backoff(initialBackoff, maxBackoff, new SplittableRandom()),
             metrics);
     return new DefaultAuditor(settings, handoff, publisher, metrics, loop);
+  }
+
+  private Publisher rabbitPublisher() {
+    boolean ownsFactory = connectionFactory == null;
+    ConnectionFactory factory = connectionFactory != null ? connectionFactory : ownFactory();
+    return new RabbitPublisher(
+        factory,
+        ownsFactory,
+        queueName,
+        queueType,
+        declareQueue,
+        exchange,
+        routingKey != null ? routingKey : queueName,
+        confirmTimeout,
+        clock);
   }
 
   private ConnectionFactory ownFactory() {

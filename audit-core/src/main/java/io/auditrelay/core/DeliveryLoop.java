@@ -308,8 +308,10 @@ final class DeliveryLoop implements Runnable {
     brokerRetryAt = System.nanoTime() + delay;
     if (brokerUp) {
       log.warn(
-          "RabbitMQ unavailable ({}); buffering audit events in the {} store, retrying with backoff",
+          "RabbitMQ unavailable ({}; last error: {}); buffering audit events in the {} store,"
+              + " retrying with backoff",
           what,
+          publisher.lastError(),
           store.type());
     }
     brokerUp = false;

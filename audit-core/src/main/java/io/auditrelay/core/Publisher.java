@@ -16,6 +16,9 @@ interface Publisher extends AutoCloseable {
   /** Whether the connection is believed open (updated by connection listeners). */
   boolean connected();
 
+  /** Why the last publish failed, secrets masked; empty before any failure. For logs and health. */
+  String lastError();
+
   /** Registers the action to run when a connection to the broker is (re)established. */
   void onConnected(Runnable action);
 

@@ -1,5 +1,6 @@
 package io.auditrelay.core;
 
+import io.auditrelay.store.Secrets;
 import io.auditrelay.store.SerializedEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +50,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
   private volatile boolean declared;
   private volatile boolean connected;
   private volatile Runnable onConnected = () -> {};
+  private volatile String lastError = "";
 
   RabbitPublisher(
       ConnectionFactory connectionFactory,
@@ -108,8 +110,9 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     } catch (AmqpException | IllegalStateException e) {
       connected = connected && !(e instanceof org.springframework.amqp.AmqpConnectException);
       failure = "error";
+      lastError = describe(e);
       log.debug(
-          "Publishing failed after {} of {} messages: {}", sent.size(), batch.size(), e.toString());
+          "Publishing failed after {} of {} messages: {}", sent.size(), batch.size(), lastError);
     }
     List<PublishResult> results = new ArrayList<>(batch.size());
     long deadline = System.nanoTime() + confirmTimeout.toNanos();
@@ -122,12 +125,28 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     return results;
   }
 
+  /** The root cause of a failure, for operators; the broker's reply text names the problem. */
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+    return Secrets.maskUrl(root.getClass().getSimpleName() + message);
+  }
+
+  @Override
+  public String lastError() {
+    return lastError;
+  }
+
   private PublishResult await(CorrelationData correlation, long deadline) {
     CorrelationData.Confirm confirm;
     try {
       long remaining = Math.max(0, deadline - System.nanoTime());
       confirm = correlation.getFuture().get(remaining, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      lastError = "no confirm within " + confirmTimeout;
       return PublishResult.unconfirmed("timeout");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -136,6 +155,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       return PublishResult.unconfirmed("error");
     }
     if (correlation.getReturned() != null) {
+      lastError = "returned as unroutable: " + correlation.getReturned().getReplyText();
       // RabbitMQ acks an unroutable mandatory message after returning it; it was not delivered.
       return PublishResult.rejected("returned");
     }
@@ -144,9 +164,12 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     }
     // A nack with a cause was generated locally because the channel closed: the broker may or may
     // not have the message. A nack without a cause came from the broker.
-    return confirm.reason() == null
-        ? PublishResult.rejected("nack")
-        : PublishResult.unconfirmed("closed");
+    if (confirm.reason() == null) {
+      lastError = "nacked by the broker";
+      return PublishResult.rejected("nack");
+    }
+    lastError = "channel closed before the confirm: " + Secrets.maskUrl(confirm.reason());
+    return PublishResult.unconfirmed("closed");
   }
 
   private Message message(SerializedEvent event) {

@@ -13,9 +13,10 @@ package io.auditrelay.testsupport;
 public record AmqpBroker(
     String host, int port, String username, String password, boolean embedded) {
 
-  /** The AMQP URI with credentials. */
+  /** The AMQP URI with credentials, for the default virtual host {@code /}. */
   public String uri() {
-    return "amqp://" + username + ":" + password + "@" + host + ":" + port + "/";
+    // No trailing slash: "amqp://host/" names the empty virtual host, not "/".
+    return "amqp://" + username + ":" + password + "@" + host + ":" + port;
   }
 
   /** The same broker reached through another port (a {@link TcpProxy}). */

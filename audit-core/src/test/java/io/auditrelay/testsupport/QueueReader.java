@@ -32,14 +32,15 @@ public final class QueueReader implements AutoCloseable {
       String contentType,
       boolean hasTimestamp) {}
 
-  private final Connection connection;
-  private final Channel channel;
+  private final ConnectionFactory factory;
+  private Connection connection;
+  private Channel channel;
   private final String queue;
   private final List<Delivered> received = new ArrayList<>();
 
   public QueueReader(AmqpBroker broker, String queue) {
     try {
-      ConnectionFactory factory = new ConnectionFactory();
+      factory = new ConnectionFactory();
       factory.setHost(broker.host());
       factory.setPort(broker.port());
       factory.setUsername(broker.username());
@@ -82,8 +83,16 @@ public final class QueueReader implements AutoCloseable {
                 props.getTimestamp() != null));
       }
       return List.copyOf(received);
-    } catch (java.io.IOException e) {
-      // queue not declared yet
+    } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException e) {
+      // The queue does not exist yet. RabbitMQ closed the channel, Qpid the connection: reopen.
+      try {
+        if (!connection.isOpen()) {
+          connection = factory.newConnection("audit-test-reader");
+        }
+        channel = connection.createChannel();
+      } catch (Exception again) {
+        throw new IllegalStateException(again);
+      }
       return List.copyOf(received);
     }
   }

@@ -1,0 +1,643 @@
+package io.auditrelay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.auditrelay.cadf.Actions;
+import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.cadf.Outcome;
+import io.auditrelay.cadf.Resource;
+import io.auditrelay.cadf.ResourceTypes;
+import io.auditrelay.store.memory.MemoryBackingStore;
+import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.LogCapture;
+import io.auditrelay.testsupport.QueueReader;
+import io.auditrelay.testsupport.QueueReader.Delivered;
+import io.auditrelay.testsupport.RealServers;
+import io.auditrelay.testsupport.TcpProxy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The Auditor against a real broker (RabbitMQ when reachable, embedded Qpid otherwise). */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AuditorIntegrationTests {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final AmqpBroker broker = RealServers.rabbitmq();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private String queue;
+  private QueueReader reader;
+
+  @BeforeEach
+  void setUp() {
+    RealServers.report(getClass().getSimpleName(), broker.describe());
+    queue = "audit-it-" + UUID.randomUUID();
+    reader = new QueueReader(broker, queue);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    java.util.Collections.reverse(resources);
+    for (AutoCloseable resource : resources) {
+      resource.close();
+    }
+    reader.delete();
+    reader.close();
+  }
+
+  private AuditorBuilder auditor(TcpProxy proxy) {
+    return Auditor.builder()
+        .rabbitUri(broker.via(proxy).uri())
+        .queueName(queue)
+        .meterRegistry(registry)
+        .initialBackoff(Duration.ofMillis(20))
+        .maxBackoff(Duration.ofMillis(300))
+        .confirmTimeout(Duration.ofSeconds(3))
+        .connectionTimeout(Duration.ofSeconds(2))
+        .shutdownTimeout(Duration.ofSeconds(30))
+        .shutdownHook(false);
+  }
+
+  private <T extends AutoCloseable> T closeLater(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  private TcpProxy proxy() {
+    return closeLater(TcpProxy.to(broker));
+  }
+
+  static CadfEvent event(int producer, int n) {
+    return CadfEvent.builder()
+        .action(Actions.UPDATE)
+        .outcome(Outcome.SUCCESS)
+        .initiator(
+            Resource.builder("user-" + producer, ResourceTypes.SERVICE_SECURITY_ACCOUNT_USER)
+                .projectId("p-1")
+                .build())
+        .target(Resource.of("thing-" + n, ResourceTypes.DATA))
+        .tag("producer?value=" + producer)
+        .tag("n?value=" + n)
+        .build();
+  }
+
+  private double count(String meter) {
+    return registry.find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  private double count(String meter, String tag, String value) {
+    return registry.find(meter).tag(tag, value).counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
+  private static void awaitAll(List<CompletableFuture<Void>> futures) {
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .orTimeout(60, TimeUnit.SECONDS)
+        .join();
+  }
+
+  /** Recorded ids in order of the first delivery of each, and every duplicate byte-identical. */
+  private static List<String> firstDeliveries(List<Delivered> delivered) {
+    Map<String, byte[]> bytes = new HashMap<>();
+    LinkedHashSet<String> order = new LinkedHashSet<>();
+    for (Delivered d : delivered) {
+      byte[] previous = bytes.putIfAbsent(d.messageId(), d.body());
+      if (previous != null) {
+        assertThat(d.body())
+            .as("duplicate of %s has the same bytes", d.messageId())
+            .isEqualTo(previous);
+      }
+      order.add(d.messageId());
+    }
+    return List.copyOf(order);
+  }
+
+  private static String idOf(Delivered d) {
+    return CadfJson.read(d.body()).id();
+  }
+
+  @Test
+  void publishesConfirmedPersistentMessagesCarryingTheRecordedBytes() {
+    Auditor auditor = closeLater(auditor(proxy()).build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures);
+
+    List<Delivered> delivered = reader.awaitAtLeast(20, WAIT);
+
+    assertThat(delivered).hasSize(20);
+    for (int i = 0; i < 20; i++) {
+      Delivered d = delivered.get(i);
+      CadfEvent read = CadfJson.read(d.body());
+      assertThat(d.messageId()).isEqualTo(read.id());
+      assertThat(d.persistent()).isTrue();
+      assertThat(d.contentType()).isEqualTo("application/json");
+      assertThat(d.hasTimestamp()).isTrue();
+      assertThat(CadfJson.write(read)).isEqualTo(d.body());
+      assertThat(read.tags()).contains("n?value=" + i);
+      assertThat(read.observer()).isEqualTo(Resource.reference("target"));
+    }
+    assertThat(count("audit.events.recorded")).isEqualTo(20);
+    assertThat(count("audit.events.published", "path", "live")).isEqualTo(20);
+    assertThat(count("audit.events.stored")).isZero();
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void buffersWhileTheBrokerIsDownAtStartAndDeliversInOrderWhenItComes() {
+    TcpProxy proxy = closeLater(TcpProxy.refusingTo(broker));
+    Auditor auditor = closeLater(auditor(proxy).build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures);
+    assertThat(count("audit.events.stored")).isEqualTo(50);
+    assertThat(auditor.state().orElseThrow().store().events()).isEqualTo(50);
+
+    proxy.restore();
+    List<Delivered> delivered = reader.awaitAtLeast(50, WAIT);
+
+    assertThat(delivered)
+        .extracting(d -> CadfJson.read(d.body()).tags().get(1))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, 50).mapToObj(i -> "n?value=" + i).toList());
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
+    assertThat(count("audit.events.published", "path", "drain")).isEqualTo(50);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void losesNothingWhenTheBrokerIsCutMidStreamAndComesBack() {
+    TcpProxy proxy = proxy();
+    Auditor auditor = closeLater(auditor(proxy).build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    List<String> recorded = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      futures.add(auditor.record(event(0, i)));
+      if (i == 1000) {
+        proxy.cut();
+      }
+      if (i == 2000) {
+        proxy.restore();
+      }
+    }
+    awaitAll(futures);
+
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
+    List<Delivered> delivered = reader.awaitAtLeast(3000, WAIT);
+    List<String> order = firstDeliveries(delivered);
+    for (int i = 0; i < 3000; i++) {
+      recorded.add(null);
+    }
+    Map<String, Integer> position = new HashMap<>();
+    delivered.forEach(
+        d ->
+            position.putIfAbsent(
+                d.messageId(),
+                Integer.parseInt(CadfJson.read(d.body()).tags().get(1).substring(8))));
+    assertThat(order).hasSize(3000);
+    assertThat(order.stream().map(position::get).toList()).isSorted();
+    int duplicates = delivered.size() - order.size();
+    assertThat(duplicates)
+        .as("duplicates only for confirms lost in the cut")
+        .isLessThanOrEqualTo(200);
+    assertThat(count("audit.events.lost")).isZero();
+    System.out.printf(
+        "[audit-it] cut mid-stream: 3000 accepted, %d delivered, %d duplicates%n",
+        delivered.size(), duplicates);
+  }
+
+  @Test
+  void keepsAnUnroutableMessageCountsItNotDeliveredAndQuarantinesItAfterTheAttempts() {
+    MemoryBackingStore store = new MemoryBackingStore(100, Clock.systemUTC());
+    Auditor auditor =
+        closeLater(
+            auditor(proxy())
+                .declareQueue(false)
+                .queueName("audit-it-missing-" + UUID.randomUUID())
+                .backingStore(store)
+                .maxAttempts(2)
+                .build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures); // durable in the store, not "delivered"
+
+    await().atMost(WAIT).until(() -> store.stats().quarantinedEvents() == 3);
+    assertThat(count("audit.events.published")).isZero();
+    if (broker.isRabbitMq()) {
+      // RabbitMQ returns an unroutable mandatory message and then acks it: the return decides.
+      assertThat(count("audit.publish.failures", "reason", "returned")).isGreaterThanOrEqualTo(3);
+    } else {
+      // Qpid returns it and nacks it (TESTING.md): either way it is not delivered.
+      assertThat(
+              count("audit.publish.failures", "reason", "returned")
+                  + count("audit.publish.failures", "reason", "nack"))
+          .isGreaterThanOrEqualTo(3);
+    }
+    assertThat(count("audit.events.quarantined")).isEqualTo(3);
+    assertThat(store.stats().events()).isZero();
+    assertThat(store.quarantined())
+        .extracting(e -> CadfJson.read(e.payload()).tags().get(1))
+        .containsExactly("n?value=0", "n?value=1", "n?value=2");
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void retriesNackedMessagesUntilTheBrokerTakesThem() {
+    Assumptions.assumeTrue(broker.isRabbitMq(), "x-overflow=reject-publish is RabbitMQ behaviour");
+    reader.declare(Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
+    Auditor auditor = closeLater(auditor(proxy()).declareQueue(false).build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures);
+
+    List<Delivered> delivered = reader.awaitAtLeast(5, WAIT);
+
+    assertThat(firstDeliveries(delivered)).hasSize(5);
+    assertThat(count("audit.publish.failures", "reason", "nack")).isPositive();
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void treatsAConfirmTimeoutAsNotDeliveredAndToleratesTheLateAck() {
+    TcpProxy proxy = proxy();
+    Auditor auditor = closeLater(auditor(proxy).confirmTimeout(Duration.ofMillis(300)).build());
+    auditor.record(event(0, -1)).join(); // connection established
+    proxy.delayResponses(800);
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures);
+    await().atMost(WAIT).until(() -> count("audit.publish.failures", "reason", "timeout") > 0);
+
+    proxy.restore();
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
+    List<Delivered> delivered = reader.awaitAtLeast(11, WAIT);
+
+    assertThat(firstDeliveries(delivered)).hasSize(11);
+    assertThat(count("audit.events.lost")).isZero();
+    System.out.printf("[audit-it] confirm timeout: 11 accepted, %d delivered%n", delivered.size());
+  }
+
+  @Test
+  void failPolicyThrowsAtOnceWhenTheHandOffQueueIsFullAndKeepsWhatItAccepted() {
+    TcpProxy proxy = proxy();
+    Auditor auditor =
+        closeLater(
+            auditor(proxy)
+                .queueCapacity(4)
+                .overflowPolicy(OverflowPolicy.FAIL)
+                .confirmTimeout(Duration.ofSeconds(5))
+                .build());
+    auditor.record(event(0, -1)).join();
+    proxy.blackHole();
+    List<CompletableFuture<Void>> accepted = new ArrayList<>();
+
+    assertThatThrownBy(
+            () -> {
+              for (int i = 0; i < 100; i++) {
+                accepted.add(auditor.record(event(0, i)));
+              }
+            })
+        .isInstanceOf(AuditOverflowException.class)
+        .hasMessageContaining("not recorded");
+    assertThat(accepted.size()).isBetween(4, 5 + 100 - 1);
+    assertThat(count("audit.events.rejected", "reason", "overflow")).isEqualTo(1);
+
+    proxy.restore();
+    awaitAll(accepted);
+    assertThat(firstDeliveries(reader.awaitAtLeast(accepted.size() + 1, WAIT)))
+        .hasSize(accepted.size() + 1);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void blockPolicyWaitsForRoomThenThrows() {
+    TcpProxy proxy = proxy();
+    Auditor auditor =
+        closeLater(
+            auditor(proxy)
+                .queueCapacity(2)
+                .overflowPolicy(OverflowPolicy.BLOCK)
+                .overflowTimeout(Duration.ofMillis(200))
+                .confirmTimeout(Duration.ofSeconds(10))
+                .build());
+    auditor.record(event(0, -1)).join();
+    proxy.blackHole();
+    List<CompletableFuture<Void>> accepted = new ArrayList<>();
+
+    assertThatThrownBy(
+            () -> {
+              for (int i = 0; i < 100; i++) {
+                accepted.add(auditor.record(event(0, i)));
+              }
+            })
+        .isInstanceOf(AuditOverflowException.class)
+        .hasMessageContaining("within PT0.2S");
+
+    proxy.restore();
+    awaitAll(accepted);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void aFullMemoryStoreTurnsIntoBackPressureAndClearsWhenTheBrokerReturns() {
+    TcpProxy proxy = closeLater(TcpProxy.refusingTo(broker));
+    MemoryBackingStore store = new MemoryBackingStore(5, Clock.systemUTC());
+    Auditor auditor =
+        closeLater(
+            auditor(proxy)
+                .backingStore(store)
+                .batchSize(5)
+                .queueCapacity(5)
+                .overflowPolicy(OverflowPolicy.FAIL)
+                .build());
+    List<CompletableFuture<Void>> accepted = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      accepted.add(auditor.record(event(0, i)));
+    }
+    awaitAll(accepted);
+
+    assertThatThrownBy(
+            () -> {
+              for (int i = 5; i < 100; i++) {
+                accepted.add(auditor.record(event(0, i)));
+              }
+            })
+        .isInstanceOf(AuditOverflowException.class);
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().storeFull());
+    assertThat(store.stats().events()).isEqualTo(5);
+
+    proxy.restore();
+    awaitAll(accepted);
+    assertThat(firstDeliveries(reader.awaitAtLeast(accepted.size(), WAIT)))
+        .hasSize(accepted.size());
+    await().atMost(WAIT).until(() -> !auditor.state().orElseThrow().storeFull());
+    assertThat(auditor.record(event(0, 1000))).succeedsWithin(WAIT);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void closeDeliversEverythingAcceptedBeforeReturning() {
+    Auditor auditor = auditor(proxy()).build();
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+
+    auditor.close();
+
+    assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+    assertThat(firstDeliveries(reader.awaitAtLeast(1000, WAIT))).hasSize(1000);
+    assertThat(count("audit.events.lost")).isZero();
+    assertThatThrownBy(() -> auditor.record(event(0, 1))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void countsAndLogsTheMemoryBacklogItCannotDeliverAtShutdown() {
+    TcpProxy proxy = closeLater(TcpProxy.refusingTo(broker));
+    SimpleMeterRegistry own = new SimpleMeterRegistry();
+    Auditor auditor =
+        auditor(proxy).meterRegistry(own).shutdownTimeout(Duration.ofMillis(500)).build();
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures);
+
+    try (LogCapture logs = new LogCapture()) {
+      double[] lost = new double[1];
+      own.config()
+          .onMeterRemoved(
+              m -> {
+                if (m.getId().getName().equals("audit.events.lost")) {
+                  lost[0] = ((io.micrometer.core.instrument.Counter) m).count();
+                }
+              });
+      auditor.close();
+
+      assertThat(lost[0]).isEqualTo(7);
+      assertThat(logs.text()).contains("LOST").contains("7 event(s)");
+    }
+  }
+
+  @Test
+  void sixteenThreadsRecordingWhileTheBrokerFlapsLoseNothingAndKeepEachThreadsOrder()
+      throws Exception {
+    TcpProxy proxy = proxy();
+    Auditor auditor = closeLater(auditor(proxy).queueCapacity(50_000).build());
+    int threads = 16;
+    int perThread = 250;
+    ScheduledExecutorService flapper = Executors.newSingleThreadScheduledExecutor();
+    ExecutorService producers = Executors.newFixedThreadPool(threads);
+    List<CompletableFuture<Void>> futures = new CopyOnWriteArrayList<>();
+    boolean[] down = new boolean[1];
+    flapper.scheduleAtFixedRate(
+        () -> {
+          if (down[0]) {
+            proxy.restore();
+          } else {
+            proxy.cut();
+          }
+          down[0] = !down[0];
+        },
+        50,
+        150,
+        TimeUnit.MILLISECONDS);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int producer = t;
+        running.add(
+            producers.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    futures.add(auditor.record(event(producer, i)));
+                  }
+                }));
+      }
+      for (Future<?> f : running) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      flapper.shutdownNow();
+      flapper.awaitTermination(5, TimeUnit.SECONDS);
+      producers.shutdownNow();
+    }
+    proxy.restore();
+    awaitAll(futures);
+
+    List<Delivered> delivered = reader.awaitAtLeast(threads * perThread, WAIT);
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
+    delivered = reader.poll();
+    List<String> order = firstDeliveries(delivered);
+    assertThat(order).hasSize(threads * perThread);
+    Map<String, CadfEvent> byId = new HashMap<>();
+    delivered.forEach(d -> byId.putIfAbsent(d.messageId(), CadfJson.read(d.body())));
+    int[] last = new int[threads];
+    java.util.Arrays.fill(last, -1);
+    for (String id : order) {
+      CadfEvent e = byId.get(id);
+      int producer = Integer.parseInt(e.tags().get(0).substring("producer?value=".length()));
+      int n = Integer.parseInt(e.tags().get(1).substring("n?value=".length()));
+      assertThat(n).as("order of producer %d", producer).isGreaterThan(last[producer]);
+      last[producer] = n;
+    }
+    assertThat(count("audit.events.recorded")).isEqualTo(threads * perThread);
+    assertThat(count("audit.events.lost")).isZero();
+    System.out.printf(
+        "[audit-it] 16 threads, flapping broker: %d accepted, %d delivered, %d duplicates%n",
+        threads * perThread, delivered.size(), delivered.size() - order.size());
+  }
+
+  @Test
+  void writeAheadStoresEveryEventBeforePublishingAndKeepsOrder() {
+    Auditor auditor = closeLater(auditor(proxy()).deliveryMode(DeliveryMode.WRITE_AHEAD).build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures);
+
+    List<Delivered> delivered = reader.awaitAtLeast(100, WAIT);
+
+    assertThat(count("audit.events.stored")).isEqualTo(100);
+    assertThat(count("audit.events.published", "path", "live")).isZero();
+    assertThat(delivered)
+        .extracting(d -> CadfJson.read(d.body()).tags().get(1))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, 100).mapToObj(i -> "n?value=" + i).toList());
+  }
+
+  @Test
+  void wrapsEventsAsOsloNotificationsWhenAsked() {
+    Auditor v1 =
+        closeLater(auditor(proxy()).messageFormat(MessageFormat.OSLO_V1).name("v1").build());
+    Auditor v2 =
+        closeLater(auditor(proxy()).messageFormat(MessageFormat.OSLO_V2).name("v2").build());
+    v1.record(event(0, 1)).join();
+    v2.record(event(0, 2)).join();
+
+    List<Delivered> delivered = reader.awaitAtLeast(2, WAIT);
+    JsonMapper json = JsonMapper.builder().build();
+    JsonNode first = json.readTree(delivered.get(0).body());
+    JsonNode second =
+        json.readTree(json.readTree(delivered.get(1).body()).get("oslo.message").asString());
+
+    assertThat(json.readTree(delivered.get(1).body()).get("oslo.version").asString())
+        .isEqualTo("2.0");
+    for (JsonNode message : List.of(first, second)) {
+      assertThat(message.get("event_type").asString()).isEqualTo("audit.http.request");
+      assertThat(message.get("priority").asString()).isEqualTo("INFO");
+      assertThat(message.get("publisher_id").asString()).isEqualTo("audit-relay");
+      assertThat(message.get("payload").get("typeURI").asString()).isEqualTo(CadfEvent.TYPE_URI);
+      assertThat(message.get("message_id").asString())
+          .isEqualTo(message.get("payload").get("id").asString());
+      assertThat(message.get("timestamp").asString())
+          .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+    }
+  }
+
+  @Test
+  void declaresAQuorumQueueWhenAsked() {
+    Assumptions.assumeTrue(broker.isRabbitMq(), "quorum queues are RabbitMQ's");
+    Auditor auditor = closeLater(auditor(proxy()).queueType(QueueType.QUORUM).build());
+    auditor.record(event(0, 1)).join();
+
+    assertThat(reader.awaitAtLeast(1, WAIT)).hasSize(1);
+    // Redeclaring it as a classic queue is refused: proof that it is a quorum queue.
+    assertThatThrownBy(() -> reader.declare()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void neverLogsThePasswordOfTheBrokerUri() {
+    String secret = "s3cr3t-" + UUID.randomUUID();
+    try (LogCapture logs = new LogCapture()) {
+      Auditor auditor =
+          auditor(proxy())
+              .shutdownTimeout(Duration.ofMillis(200))
+              .rabbitUri(
+                  "amqp://guest:"
+                      + secret
+                      + "@127.0.0.1:"
+                      + TcpProxy.refusingTo(broker).port()
+                      + "/")
+              .build();
+      auditor.record(event(0, 1)).join();
+      auditor.close();
+      assertThatThrownBy(
+              () ->
+                  Auditor.builder()
+                      .queueName("q")
+                      .rabbitUri("amqp://u:" + secret + "@bad host/")
+                      .build())
+          .hasMessageNotContaining(secret);
+      assertThatThrownBy(
+              () ->
+                  Auditor.builder()
+                      .queueName("q")
+                      .rabbitUri("http://u:" + secret + "@host/")
+                      .build())
+          .hasMessageNotContaining(secret)
+          .hasMessageContaining("amqp://");
+
+      assertThat(logs.text()).doesNotContain(secret);
+      assertThat(logs.lines()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void severalAuditorsShareOneRegistryAndANameCanBeReused() {
+    Auditor a = auditor(proxy()).name("a").build();
+    Auditor b = closeLater(auditor(proxy()).name("b").build());
+    a.record(event(0, 1)).join();
+    b.record(event(0, 2)).join();
+    a.close();
+    Auditor again = closeLater(auditor(proxy()).name("a").build());
+    again.record(event(0, 3)).join();
+
+    assertThat(reader.awaitAtLeast(3, WAIT)).hasSize(3);
+    assertThat(registry.find("audit.events.recorded").tag("auditor", "b").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.find("audit.events.recorded").tag("auditor", "a").counter().count())
+        .isEqualTo(1);
+    Set<String> names = new java.util.HashSet<>();
+    registry.find("audit.queue.size").gauges().forEach(g -> names.add(g.getId().getTag("auditor")));
+    assertThat(names).containsExactlyInAnyOrder("a", "b");
+  }
+}

@@ -1,0 +1,340 @@
+package io.auditrelay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.Claim;
+import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreStats;
+import io.auditrelay.store.memory.MemoryBackingStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The delivery logic with a scripted publisher and a store that can be made to fail: the anchor's
+ * failure modes, each reproduced exactly.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DeliveryLoopTests {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ScriptedPublisher publisher = new ScriptedPublisher();
+  private final FlakyStore store =
+      new FlakyStore(new MemoryBackingStore(10_000, Clock.systemUTC()));
+  private Auditor auditor;
+
+  @AfterEach
+  void close() {
+    if (auditor != null) {
+      auditor.close();
+    }
+  }
+
+  private Auditor start(DeliveryMode mode, int maxAttempts) {
+    auditor =
+        Auditor.builder()
+            .queueName("q")
+            .publisher(publisher)
+            .backingStore(store)
+            .deliveryMode(mode)
+            .maxAttempts(maxAttempts)
+            .batchSize(10)
+            .initialBackoff(Duration.ofMillis(5))
+            .maxBackoff(Duration.ofMillis(50))
+            .meterRegistry(registry)
+            .shutdownHook(false)
+            .build();
+    return auditor;
+  }
+
+  private double count(String name) {
+    return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  private List<CompletableFuture<Void>> record(int count) {
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      futures.add(auditor.record(AuditorIntegrationTests.event(0, i)));
+    }
+    return futures;
+  }
+
+  private static int n(SerializedEvent event) {
+    return Integer.parseInt(
+        CadfJson.read(event.payload()).tags().get(1).substring("n?value=".length()));
+  }
+
+  @Test
+  void resendsOnlyTheUnconfirmedPartOfABatch() {
+    // Anchor lesson 7: a partial failure re-sent the whole batch.
+    AtomicBoolean rejectedOnce = new AtomicBoolean();
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(
+                    e ->
+                        n(e) == 5 && batch.size() > 1 && rejectedOnce.compareAndSet(false, true)
+                            ? PublishResult.rejected("nack")
+                            : PublishResult.CONFIRMED)
+                .toList();
+    publisher.holdFirstCall();
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    List<CompletableFuture<Void>> futures = record(11); // the first publish is held meanwhile
+    publisher.release();
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+
+    await().atMost(WAIT).until(() -> publisher.published.size() == 11);
+    // Event 5 was refused inside a larger batch; only it was sent again (events recorded after it
+    // may share its retry batch, queued behind it), and nothing else was sent twice.
+    List<List<SerializedEvent>> batches = publisher.batches;
+    assertThat(rejectedOnce).isTrue();
+    List<Integer> sent = batches.stream().flatMap(List::stream).map(DeliveryLoopTests::n).toList();
+    assertThat(sent).hasSize(12);
+    assertThat(sent.stream().filter(n -> n == 5)).hasSize(2);
+    assertThat(sent.stream().distinct()).hasSize(11);
+    assertThat(publisher.published).extracting(DeliveryLoopTests::n).doesNotHaveDuplicates();
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void aFailedAcknowledgeNeverRepublishesInAHotLoop() {
+    // Anchor lesson 6: a failing delete republished the same batch endlessly.
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(
+                    e ->
+                        publisher.calls.get() == 1
+                            ? PublishResult.unconfirmed("closed")
+                            : PublishResult.CONFIRMED)
+                .toList();
+    store.failAcknowledge.set(5);
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    CompletableFuture.allOf(record(3).toArray(CompletableFuture[]::new)).join();
+
+    await().atMost(WAIT).until(() -> store.stats().events() == 0);
+    // Every confirmed event was published once: the acknowledge was retried, the publish was not.
+    assertThat(publisher.published).hasSize(3);
+    assertThat(publisher.published).extracting(DeliveryLoopTests::n).doesNotHaveDuplicates();
+    assertThat(store.acknowledgeCalls.get()).isGreaterThanOrEqualTo(6);
+    assertThat(count("audit.store.errors")).isEqualTo(5);
+  }
+
+  @Test
+  void aFailingStoreKeepsEventsInMemoryAndRecoversWithoutAnyStickyFlag() {
+    // Anchor lessons 1-3: the failed write dropped the event, and a sticky "full" flag blocked
+    // forever.
+    publisher.script =
+        batch -> batch.stream().map(e -> PublishResult.unconfirmed("error")).toList();
+    store.failAppend.set(3);
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    List<CompletableFuture<Void>> futures = record(4);
+
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+
+    assertThat(store.stats().events()).isEqualTo(4);
+    assertThat(count("audit.store.errors")).isEqualTo(3);
+    assertThat(auditor.state().orElseThrow().storeFailing()).isFalse();
+    publisher.script = batch -> batch.stream().map(e -> PublishResult.CONFIRMED).toList();
+    await().atMost(WAIT).until(() -> store.stats().events() == 0);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
+  void quarantinesOnlyTheEventTheBrokerKeepsRejecting() {
+    // Anchor lesson 29: one event the broker never accepts blocked the store forever.
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(
+                    e ->
+                        n(e) == 2
+                            ? PublishResult.rejected("returned")
+                            : publisher.downInThisBatch
+                                ? PublishResult.unconfirmed("error")
+                                : PublishResult.CONFIRMED)
+                .toList();
+    publisher.down = true;
+    start(DeliveryMode.BUFFER_ON_FAILURE, 3);
+    CompletableFuture.allOf(record(6).toArray(CompletableFuture[]::new)).join();
+    publisher.down = false;
+
+    await().atMost(WAIT).until(() -> store.stats().events() == 0);
+    assertThat(store.stats().quarantinedEvents()).isEqualTo(1);
+    assertThat(count("audit.events.quarantined")).isEqualTo(1);
+    assertThat(publisher.published).extracting(DeliveryLoopTests::n).containsExactly(0, 1, 3, 4, 5);
+  }
+
+  @Test
+  void aBrokerThatRejectsEverythingQuarantinesAtMostOneEventPerRound() {
+    publisher.script = batch -> batch.stream().map(e -> PublishResult.rejected("nack")).toList();
+    start(DeliveryMode.WRITE_AHEAD, 3);
+    CompletableFuture.allOf(record(5).toArray(CompletableFuture[]::new)).join();
+
+    await().atMost(WAIT).until(() -> store.stats().quarantinedEvents() >= 1);
+    int rounds = publisher.calls.get();
+    assertThat(store.stats().quarantinedEvents()).isLessThanOrEqualTo(Math.max(1, rounds / 3));
+  }
+
+  @Test
+  void noLiveEventOvertakesABufferedOne() {
+    publisher.down = true;
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(
+                    e ->
+                        publisher.downInThisBatch
+                            ? PublishResult.unconfirmed("error")
+                            : PublishResult.CONFIRMED)
+                .toList();
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    CompletableFuture.allOf(record(20).toArray(CompletableFuture[]::new)).join();
+    publisher.down = false;
+    List<CompletableFuture<Void>> live = new ArrayList<>();
+    for (int i = 20; i < 40; i++) {
+      live.add(auditor.record(AuditorIntegrationTests.event(0, i)));
+    }
+    CompletableFuture.allOf(live.toArray(CompletableFuture[]::new)).join();
+
+    await().atMost(WAIT).until(() -> publisher.published.size() == 40);
+    assertThat(publisher.published).extracting(DeliveryLoopTests::n).isSorted();
+  }
+
+  /** Publishes according to {@link #script}; can hold the first call until events are queued. */
+  static final class ScriptedPublisher implements Publisher {
+    volatile Function<List<SerializedEvent>, List<PublishResult>> script =
+        batch -> batch.stream().map(e -> PublishResult.CONFIRMED).toList();
+    volatile boolean down;
+
+    /** {@link #down} as it was when the current batch started: one broker state per batch. */
+    volatile boolean downInThisBatch;
+
+    final AtomicInteger calls = new AtomicInteger();
+    final List<List<SerializedEvent>> batches = new CopyOnWriteArrayList<>();
+    final List<SerializedEvent> published = new CopyOnWriteArrayList<>();
+    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+
+    void holdFirstCall() {
+      gate = new CompletableFuture<>();
+    }
+
+    void release() {
+      gate.complete(null);
+    }
+
+    @Override
+    public List<PublishResult> publish(List<SerializedEvent> batch) {
+      if (calls.get() == 0) {
+        gate.join();
+      }
+      calls.incrementAndGet();
+      downInThisBatch = down;
+      batches.add(List.copyOf(batch));
+      List<PublishResult> results = script.apply(batch);
+      for (int i = 0; i < batch.size(); i++) {
+        if (results.get(i).status() == PublishResult.Status.CONFIRMED) {
+          published.add(batch.get(i));
+        }
+      }
+      return results;
+    }
+
+    @Override
+    public boolean connected() {
+      return !down;
+    }
+
+    @Override
+    public String lastError() {
+      return down ? "scripted outage" : "";
+    }
+
+    @Override
+    public void onConnected(Runnable action) {}
+
+    @Override
+    public void close() {}
+  }
+
+  /** A store whose append and acknowledge fail a given number of times. */
+  static final class FlakyStore implements BackingStore {
+    final BackingStore delegate;
+    final AtomicInteger failAppend = new AtomicInteger();
+    final AtomicInteger failAcknowledge = new AtomicInteger();
+    final AtomicInteger acknowledgeCalls = new AtomicInteger();
+
+    FlakyStore(BackingStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String type() {
+      return "flaky";
+    }
+
+    @Override
+    public boolean durable() {
+      return true;
+    }
+
+    @Override
+    public void append(List<SerializedEvent> batch) {
+      if (failAppend.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new BackingStoreException("disk on fire");
+      }
+      delegate.append(batch);
+    }
+
+    @Override
+    public Claim claim(int max) {
+      return delegate.claim(max);
+    }
+
+    @Override
+    public void acknowledge(Claim claim) {
+      acknowledgeCalls.incrementAndGet();
+      if (failAcknowledge.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new BackingStoreException("read-only file system");
+      }
+      delegate.acknowledge(claim);
+    }
+
+    @Override
+    public void release(Claim claim) {
+      delegate.release(claim);
+    }
+
+    @Override
+    public void quarantine(Claim claim, String reason) {
+      delegate.quarantine(claim, reason);
+    }
+
+    @Override
+    public StoreStats stats() {
+      return delegate.stats();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+}
