@@ -50,7 +50,7 @@ public abstract class BackingStoreConformanceTests {
   }
 
   /** An event of exactly {@link #EVENT_BYTES} bytes: JSON with escapes and non-ASCII text. */
-  protected static SerializedEvent event(int n) {
+  public static SerializedEvent event(int n) {
     String prefix = "{\"n\":" + n + ",\"text\":\"ä \\u0000 \\\"quoted\\\"\",\"pad\":\"";
     int padding = EVENT_BYTES - prefix.getBytes(StandardCharsets.UTF_8).length - 2;
     String json = prefix + "x".repeat(padding) + "\"}";
@@ -59,7 +59,7 @@ public abstract class BackingStoreConformanceTests {
     return new SerializedEvent(UUID.randomUUID().toString(), bytes);
   }
 
-  protected static List<SerializedEvent> events(int from, int count) {
+  public static List<SerializedEvent> events(int from, int count) {
     List<SerializedEvent> events = new ArrayList<>();
     for (int i = from; i < from + count; i++) {
       events.add(event(i));

@@ -1,0 +1,73 @@
+package io.auditrelay.boot.autoconfigure;
+
+import io.auditrelay.core.Auditor;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreFactory;
+import io.auditrelay.store.BackingStoreRegistry;
+import io.auditrelay.store.StoreConfig;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The Auditor and its backing store. With {@code audit.enabled=false} a no-op Auditor takes its
+ * place, so injection points keep working.
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+    })
+@EnableConfigurationProperties(AuditProperties.class)
+public final class AuditAutoConfiguration {
+
+  /** Where the backing store configuration comes from, as named in every error. */
+  static final String STORE_SOURCE = "audit.backing-store (env AUDIT_BACKING_STORE)";
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty(name = "audit.enabled", matchIfMissing = true)
+  static class EnabledConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    BackingStore auditBackingStore(
+        AuditProperties properties, ObjectProvider<BackingStoreFactory> factories) {
+      BackingStoreRegistry registry = BackingStoreRegistry.of(factories.orderedStream().toList());
+      String json = properties.getBackingStore();
+      StoreConfig config =
+          json == null || json.isBlank()
+              ? StoreConfig.memory(STORE_SOURCE)
+              : StoreConfig.parse(json, STORE_SOURCE);
+      return registry.create(config);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    Auditor auditor(
+        AuditProperties properties,
+        BackingStore auditBackingStore,
+        ObjectProvider<AuditorBuilderCustomizer> customizers,
+        Environment environment) {
+      AuditorFactory factory =
+          new AuditorFactory(properties, environment.getProperty("spring.application.name"));
+      return new ManagedAuditor(
+          factory.create(auditBackingStore, customizers.orderedStream().toList()));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty(name = "audit.enabled", havingValue = false)
+  static class DisabledConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Auditor auditor() {
+      return Auditor.noop();
+    }
+  }
+}

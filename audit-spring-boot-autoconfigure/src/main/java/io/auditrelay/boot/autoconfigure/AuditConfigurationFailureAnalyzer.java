@@ -1,0 +1,21 @@
+package io.auditrelay.boot.autoconfigure;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Presents an invalid Audit Relay configuration as a startup report that says what to change. */
+public final class AuditConfigurationFailureAnalyzer
+    extends AbstractFailureAnalyzer<IllegalArgumentException> {
+
+  @Override
+  protected FailureAnalysis analyze(Throwable rootFailure, IllegalArgumentException cause) {
+    if (!(cause instanceof AuditConfigurationException)
+        && !(cause instanceof io.auditrelay.store.BackingStoreConfigException)) {
+      return null;
+    }
+    return new FailureAnalysis(
+        "Audit Relay is not configured correctly: " + cause.getMessage(),
+        "Fix the property or environment variable named above (see docs/configuration.md).",
+        cause);
+  }
+}

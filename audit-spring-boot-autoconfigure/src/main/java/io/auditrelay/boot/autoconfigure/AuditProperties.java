@@ -1,0 +1,489 @@
+package io.auditrelay.boot.autoconfigure;
+
+import io.auditrelay.core.DeliveryMode;
+import io.auditrelay.core.MessageFormat;
+import io.auditrelay.core.OverflowPolicy;
+import io.auditrelay.core.QueueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of Audit Relay. Every property can also be set from the environment through
+ * Spring's relaxed binding, for example {@code AUDIT_BACKING_STORE} or {@code
+ * AUDIT_RABBITMQ_QUEUE_NAME}.
+ */
+@ConfigurationProperties("audit")
+public class AuditProperties {
+
+  /** Whether auditing is enabled. When false, a no-op Auditor is provided. */
+  private boolean enabled = true;
+
+  /**
+   * Backing store as JSON, for example {"type":"file","params":{"directory":"/var/lib/app/audit"}}.
+   * Defaults to the memory store.
+   */
+  private @Nullable String backingStore;
+
+  /** When events go to the backing store. */
+  private DeliveryMode deliveryMode = DeliveryMode.BUFFER_ON_FAILURE;
+
+  private final Rabbitmq rabbitmq = new Rabbitmq();
+
+  private final Overflow overflow = new Overflow();
+
+  private final Drain drain = new Drain();
+
+  private final Publish publish = new Publish();
+
+  private final Shutdown shutdown = new Shutdown();
+
+  private final Observer observer = new Observer();
+
+  private final Web web = new Web();
+
+  private final Security security = new Security();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public @Nullable String getBackingStore() {
+    return backingStore;
+  }
+
+  public void setBackingStore(@Nullable String backingStore) {
+    this.backingStore = backingStore;
+  }
+
+  public DeliveryMode getDeliveryMode() {
+    return deliveryMode;
+  }
+
+  public void setDeliveryMode(DeliveryMode deliveryMode) {
+    this.deliveryMode = deliveryMode;
+  }
+
+  public Rabbitmq getRabbitmq() {
+    return rabbitmq;
+  }
+
+  public Overflow getOverflow() {
+    return overflow;
+  }
+
+  public Drain getDrain() {
+    return drain;
+  }
+
+  public Publish getPublish() {
+    return publish;
+  }
+
+  public Shutdown getShutdown() {
+    return shutdown;
+  }
+
+  public Observer getObserver() {
+    return observer;
+  }
+
+  public Web getWeb() {
+    return web;
+  }
+
+  public Security getSecurity() {
+    return security;
+  }
+
+  /** The broker and the queue. */
+  public static class Rabbitmq {
+
+    /**
+     * AMQP URI of Audit Relay's own connection, amqp:// or amqps://. When no connection setting of
+     * audit.rabbitmq is given, the application's spring.rabbitmq connection is used.
+     */
+    private @Nullable String url;
+
+    /** Host of Audit Relay's own connection (go-bits style, instead of url). */
+    private @Nullable String hostname;
+
+    /** Port of Audit Relay's own connection. */
+    private @Nullable Integer port;
+
+    /** User of Audit Relay's own connection. */
+    private @Nullable String username;
+
+    /** Password of Audit Relay's own connection. */
+    private @Nullable String password;
+
+    /** Virtual host of Audit Relay's own connection. */
+    private @Nullable String virtualHost;
+
+    /** Queue that receives the events. Required when auditing is enabled. */
+    private @Nullable String queueName;
+
+    /** Type of the declared queue. */
+    private QueueType queueType = QueueType.CLASSIC;
+
+    /** Whether to declare the durable queue. Switch off for brokers managed elsewhere. */
+    private boolean declareQueue = true;
+
+    /** Exchange to publish to; empty for the default exchange. */
+    private String exchange = "";
+
+    /** Routing key; defaults to the queue name. */
+    private @Nullable String routingKey;
+
+    /** Format of the message body. */
+    private MessageFormat messageFormat = MessageFormat.CADF;
+
+    /** publisher_id of oslo notifications. */
+    private String osloPublisherId = "audit-relay";
+
+    /** event_type of oslo notifications. */
+    private String osloEventType = "audit.http.request";
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public @Nullable String getHostname() {
+      return hostname;
+    }
+
+    public void setHostname(@Nullable String hostname) {
+      this.hostname = hostname;
+    }
+
+    public @Nullable Integer getPort() {
+      return port;
+    }
+
+    public void setPort(@Nullable Integer port) {
+      this.port = port;
+    }
+
+    public @Nullable String getUsername() {
+      return username;
+    }
+
+    public void setUsername(@Nullable String username) {
+      this.username = username;
+    }
+
+    public @Nullable String getPassword() {
+      return password;
+    }
+
+    public void setPassword(@Nullable String password) {
+      this.password = password;
+    }
+
+    public @Nullable String getVirtualHost() {
+      return virtualHost;
+    }
+
+    public void setVirtualHost(@Nullable String virtualHost) {
+      this.virtualHost = virtualHost;
+    }
+
+    public @Nullable String getQueueName() {
+      return queueName;
+    }
+
+    public void setQueueName(@Nullable String queueName) {
+      this.queueName = queueName;
+    }
+
+    public QueueType getQueueType() {
+      return queueType;
+    }
+
+    public void setQueueType(QueueType queueType) {
+      this.queueType = queueType;
+    }
+
+    public boolean isDeclareQueue() {
+      return declareQueue;
+    }
+
+    public void setDeclareQueue(boolean declareQueue) {
+      this.declareQueue = declareQueue;
+    }
+
+    public String getExchange() {
+      return exchange;
+    }
+
+    public void setExchange(String exchange) {
+      this.exchange = exchange;
+    }
+
+    public @Nullable String getRoutingKey() {
+      return routingKey;
+    }
+
+    public void setRoutingKey(@Nullable String routingKey) {
+      this.routingKey = routingKey;
+    }
+
+    public MessageFormat getMessageFormat() {
+      return messageFormat;
+    }
+
+    public void setMessageFormat(MessageFormat messageFormat) {
+      this.messageFormat = messageFormat;
+    }
+
+    public String getOsloPublisherId() {
+      return osloPublisherId;
+    }
+
+    public void setOsloPublisherId(String osloPublisherId) {
+      this.osloPublisherId = osloPublisherId;
+    }
+
+    public String getOsloEventType() {
+      return osloEventType;
+    }
+
+    public void setOsloEventType(String osloEventType) {
+      this.osloEventType = osloEventType;
+    }
+
+    /** Whether any setting of Audit Relay's own connection is given. */
+    boolean hasOwnConnection() {
+      return url != null
+          || hostname != null
+          || port != null
+          || username != null
+          || password != null
+          || virtualHost != null;
+    }
+  }
+
+  /** What record() does when the hand-off queue is full. */
+  public static class Overflow {
+
+    /** Block (up to the timeout, then throw) or fail (throw at once). */
+    private OverflowPolicy policy = OverflowPolicy.BLOCK;
+
+    /** How long record() waits for room under the block policy. */
+    private Duration timeout = Duration.ofSeconds(5);
+
+    /** Capacity of the hand-off queue between record() and the delivery thread, in events. */
+    private int queueCapacity = 10_000;
+
+    public OverflowPolicy getPolicy() {
+      return policy;
+    }
+
+    public void setPolicy(OverflowPolicy policy) {
+      this.policy = policy;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public int getQueueCapacity() {
+      return queueCapacity;
+    }
+
+    public void setQueueCapacity(int queueCapacity) {
+      this.queueCapacity = queueCapacity;
+    }
+  }
+
+  /** Replay of the backing store. */
+  public static class Drain {
+
+    /** First retry delay after the broker failed; doubles up to max-backoff, with jitter. */
+    private Duration initialBackoff = Duration.ofMillis(100);
+
+    /** Longest retry delay while the broker is away. */
+    private Duration maxBackoff = Duration.ofSeconds(5);
+
+    /** Rejections of one stored event by the broker before it is quarantined. */
+    private int maxAttempts = 5;
+
+    public Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    public void setInitialBackoff(Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+  }
+
+  /** Publishing. */
+  public static class Publish {
+
+    /** Events per published batch and per drained claim. */
+    private int batchSize = 100;
+
+    /** How long to wait for a batch's confirms before treating them as not delivered. */
+    private Duration confirmTimeout = Duration.ofSeconds(10);
+
+    /** TCP connection timeout of Audit Relay's own connection. */
+    private Duration connectionTimeout = Duration.ofSeconds(5);
+
+    /** Largest serialized event record() accepts. */
+    private DataSize maxEventSize = DataSize.ofMegabytes(1);
+
+    public int getBatchSize() {
+      return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+    }
+
+    public Duration getConfirmTimeout() {
+      return confirmTimeout;
+    }
+
+    public void setConfirmTimeout(Duration confirmTimeout) {
+      this.confirmTimeout = confirmTimeout;
+    }
+
+    public Duration getConnectionTimeout() {
+      return connectionTimeout;
+    }
+
+    public void setConnectionTimeout(Duration connectionTimeout) {
+      this.connectionTimeout = connectionTimeout;
+    }
+
+    public DataSize getMaxEventSize() {
+      return maxEventSize;
+    }
+
+    public void setMaxEventSize(DataSize maxEventSize) {
+      this.maxEventSize = maxEventSize;
+    }
+  }
+
+  /** Shutdown. */
+  public static class Shutdown {
+
+    /** How long shutdown may take to publish or store what was accepted. */
+    private Duration timeout = Duration.ofSeconds(10);
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+  }
+
+  /** This service, as the observer of every event that names none. */
+  public static class Observer {
+
+    /** CADF resource type of this service. */
+    private String typeUri = "service";
+
+    /** Name of this service; defaults to spring.application.name. */
+    private @Nullable String name;
+
+    /**
+     * Id of this service; defaults to the name. Unset with no name: the observer is
+     * {"id":"target"}.
+     */
+    private @Nullable String id;
+
+    public String getTypeUri() {
+      return typeUri;
+    }
+
+    public void setTypeUri(String typeUri) {
+      this.typeUri = typeUri;
+    }
+
+    public @Nullable String getName() {
+      return name;
+    }
+
+    public void setName(@Nullable String name) {
+      this.name = name;
+    }
+
+    public @Nullable String getId() {
+      return id;
+    }
+
+    public void setId(@Nullable String id) {
+      this.id = id;
+    }
+  }
+
+  /** Events built from HTTP requests. */
+  public static class Web {
+
+    /**
+     * Proxies whose X-Forwarded-For header is trusted, as IP addresses or CIDR ranges. Empty: the
+     * header is ignored and the peer address is recorded.
+     */
+    private List<String> trustedProxies = new ArrayList<>();
+
+    public List<String> getTrustedProxies() {
+      return trustedProxies;
+    }
+
+    public void setTrustedProxies(List<String> trustedProxies) {
+      this.trustedProxies = trustedProxies;
+    }
+  }
+
+  /** Spring Security and Actuator audit events. */
+  public static class Security {
+
+    /**
+     * Whether login success and failure (Actuator AuditApplicationEvent) are recorded as CADF
+     * authenticate events.
+     */
+    private boolean forwardAuthenticationEvents = false;
+
+    public boolean isForwardAuthenticationEvents() {
+      return forwardAuthenticationEvents;
+    }
+
+    public void setForwardAuthenticationEvents(boolean forwardAuthenticationEvents) {
+      this.forwardAuthenticationEvents = forwardAuthenticationEvents;
+    }
+  }
+}

@@ -1,0 +1,492 @@
+package io.auditrelay.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.auditrelay.boot.health.AuditHealthIndicator;
+import io.auditrelay.boot.web.AuditRequestEvents;
+import io.auditrelay.cadf.Actions;
+import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.cadf.Outcome;
+import io.auditrelay.cadf.Resource;
+import io.auditrelay.cadf.ResourceTypes;
+import io.auditrelay.core.Auditor;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreFactory;
+import io.auditrelay.store.StoreParams;
+import io.auditrelay.store.memory.MemoryBackingStore;
+import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.LogCapture;
+import io.auditrelay.testsupport.QueueReader;
+import io.auditrelay.testsupport.RealServers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.audit.AuditEvent;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class AuditAutoConfigurationTests {
+
+  private static final AutoConfigurations ALL =
+      AutoConfigurations.of(
+          AuditAutoConfiguration.class,
+          AuditMemoryStoreAutoConfiguration.class,
+          AuditRabbitAutoConfiguration.class,
+          AuditMetricsAutoConfiguration.class,
+          AuditHealthAutoConfiguration.class,
+          AuditWebAutoConfiguration.class,
+          AuditSecurityEventsAutoConfiguration.class);
+
+  private final AmqpBroker broker = RealServers.rabbitmq();
+  private final String queue = "audit-boot-" + UUID.randomUUID();
+  private QueueReader reader;
+
+  private final ApplicationContextRunner contextRunner =
+      new ApplicationContextRunner()
+          .withConfiguration(ALL)
+          .withPropertyValues(
+              "audit.rabbitmq.url=" + broker.uri(),
+              "audit.rabbitmq.queue-name=" + queue,
+              "audit.shutdown.timeout=5s");
+
+  @BeforeEach
+  void report() {
+    RealServers.report(getClass().getSimpleName(), broker.describe());
+    reader = new QueueReader(broker, queue);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    reader.delete();
+    reader.close();
+  }
+
+  private static CadfEvent event() {
+    return CadfEvent.builder()
+        .action(Actions.CREATE)
+        .outcome(Outcome.SUCCESS)
+        .initiatorId("user-1")
+        .target(Resource.of("t-1", ResourceTypes.DATA))
+        .build();
+  }
+
+  @Test
+  void providesAWorkingAuditorWithTheMemoryStoreByDefault() {
+    contextRunner.run(
+        context -> {
+          assertThat(context).hasSingleBean(Auditor.class).hasSingleBean(BackingStore.class);
+          assertThat(context.getBean(BackingStore.class).type()).isEqualTo("memory");
+          assertThat(context).hasSingleBean(AuditHealthIndicator.class);
+          context.getBean(Auditor.class).record(event()).join();
+          assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+        });
+  }
+
+  @Test
+  void readsTheGoBitsEnvironmentVariables() {
+    new ApplicationContextRunner()
+        .withConfiguration(ALL)
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addFirst(
+                        AuditEnvironmentVariables.from(
+                            Map.of(
+                                "AUDIT_BACKING_STORE",
+                                    "{\"type\":\"memory\",\"params\":{\"max_events\":7}}",
+                                "AUDIT_RABBITMQ_HOSTNAME", broker.host(),
+                                "AUDIT_RABBITMQ_PORT", Integer.toString(broker.port()),
+                                "AUDIT_RABBITMQ_USERNAME", broker.username(),
+                                "AUDIT_RABBITMQ_PASSWORD", broker.password(),
+                                "AUDIT_RABBITMQ_VIRTUAL_HOST", "/",
+                                "AUDIT_RABBITMQ_QUEUE_NAME", queue))))
+        .run(
+            context -> {
+              AuditProperties properties = context.getBean(AuditProperties.class);
+              assertThat(properties.getRabbitmq().getQueueName()).isEqualTo(queue);
+              assertThat(properties.getRabbitmq().getVirtualHost()).isEqualTo("/");
+              context.getBean(Auditor.class).record(event()).join();
+              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+              BackingStore store = context.getBean(BackingStore.class);
+              store.append(io.auditrelay.store.BackingStoreConformanceTests.events(0, 7));
+              assertThat(store.stats().events()).isEqualTo(7);
+            });
+  }
+
+  @Test
+  void givesANoOpAuditorWhenDisabled() {
+    new ApplicationContextRunner()
+        .withConfiguration(ALL)
+        .withPropertyValues("audit.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(Auditor.class).doesNotHaveBean(BackingStore.class);
+              assertThat(context.getBean(Auditor.class)).isSameAs(Auditor.noop());
+              assertThat(context.getBean(Auditor.class).record(event())).isCompleted();
+            });
+  }
+
+  @Test
+  void backsOffForTheApplicationsOwnAuditor() {
+    Auditor own = Auditor.noop();
+    contextRunner
+        .withBean(Auditor.class, () -> own)
+        .run(context -> assertThat(context.getBean(Auditor.class)).isSameAs(own));
+  }
+
+  @Test
+  void usesTheApplicationsOwnBackingStore() {
+    MemoryBackingStore own = new MemoryBackingStore(3, Clock.systemUTC());
+    contextRunner
+        .withBean(BackingStore.class, () -> own)
+        .run(
+            context -> {
+              assertThat(context.getBean(BackingStore.class)).isSameAs(own);
+              assertThat(context.getBean(Auditor.class).state().orElseThrow().storeType())
+                  .isEqualTo("memory");
+            });
+  }
+
+  @Test
+  void addsAStoreTypeFromTheApplicationsFactoryBeanUsingItsOwnService() {
+    contextRunner
+        .withUserConfiguration(TenantStoreConfiguration.class)
+        .withPropertyValues(
+            "audit.backing-store={\"type\":\"tenant-db\",\"params\":{\"capacity\":4}}")
+        .run(
+            context -> {
+              BackingStore store = context.getBean(BackingStore.class);
+              assertThat(store.type()).isEqualTo("memory");
+              assertThat(context.getBean(TenantDatabase.class).storesOpened).containsExactly(4);
+            });
+  }
+
+  @Test
+  void failsStartupOnMalformedStoreJsonNamingTheVariable() {
+    contextRunner
+        .withPropertyValues("audit.backing-store={\"type\":\"file\",")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageStartingWith(
+                        "audit.backing-store (env AUDIT_BACKING_STORE): not valid JSON"));
+  }
+
+  @Test
+  void failsStartupOnAnUnknownTypeListingTheKnownOnes() {
+    contextRunner
+        .withPropertyValues("audit.backing-store={\"type\":\"redis\"}")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("unknown store type 'redis'; known types: memory"));
+  }
+
+  @Test
+  void failsStartupOnAnUnknownParamOrANegativeSize() {
+    contextRunner
+        .withPropertyValues(
+            "audit.backing-store={\"type\":\"memory\",\"params\":{\"max_evnts\":5}}")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("unknown param 'max_evnts'"));
+    contextRunner
+        .withPropertyValues(
+            "audit.backing-store={\"type\":\"memory\",\"params\":{\"max_events\":-5}}")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("must be a positive integer, not -5"));
+    contextRunner
+        .withPropertyValues("audit.overflow.queue-capacity=-1")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "audit.overflow.queue-capacity (env AUDIT_OVERFLOW_QUEUE_CAPACITY) must be positive"));
+  }
+
+  @Test
+  void failsStartupWithoutAQueueNameSayingWhatToSet() {
+    new ApplicationContextRunner()
+        .withConfiguration(ALL)
+        .withPropertyValues("audit.rabbitmq.url=" + broker.uri())
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "audit.rabbitmq.queue-name (env AUDIT_RABBITMQ_QUEUE_NAME) is required")
+                    .hasMessageContaining("audit.enabled=false"));
+  }
+
+  @Test
+  void neverShowsASecretInAStartupFailureOrTheLog() {
+    String secret = "pw-" + UUID.randomUUID();
+    try (LogCapture logs = new LogCapture()) {
+      new ApplicationContextRunner()
+          .withConfiguration(ALL)
+          .withPropertyValues(
+              "audit.rabbitmq.url=amqp://guest:" + secret + "@127.0.0.1:1",
+              "audit.rabbitmq.queue-name=" + queue,
+              "audit.backing-store={\"type\":\"sql\",\"params\":{\"password\":\""
+                  + secret
+                  + "\",\"url\":\"jdbc:postgresql://u:"
+                  + secret
+                  + "@db/x\"}}")
+          .run(
+              context -> {
+                assertThat(context).hasFailed();
+                Throwable failure = context.getStartupFailure();
+                while (failure != null) {
+                  assertThat(String.valueOf(failure.getMessage())).doesNotContain(secret);
+                  failure = failure.getCause();
+                }
+              });
+      new ApplicationContextRunner()
+          .withConfiguration(ALL)
+          .withPropertyValues(
+              "audit.rabbitmq.url=amqp://guest:" + secret + "@127.0.0.1:1",
+              "audit.rabbitmq.queue-name=" + queue,
+              "audit.shutdown.timeout=100ms")
+          .run(context -> context.getBean(Auditor.class).record(event()).join());
+      assertThat(logs.text()).doesNotContain(secret);
+    }
+  }
+
+  @Test
+  void usesTheApplicationsRabbitConnectionWhenNoAuditConnectionIsSet() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration.class))
+        .withConfiguration(ALL)
+        .withPropertyValues(
+            "spring.rabbitmq.host=" + broker.host(),
+            "spring.rabbitmq.port=" + broker.port(),
+            "spring.rabbitmq.publisher-confirm-type=correlated",
+            "spring.rabbitmq.publisher-returns=true",
+            "audit.rabbitmq.queue-name=" + queue)
+        .run(
+            context -> {
+              context.getBean(Auditor.class).record(event()).join();
+              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+            });
+  }
+
+  @Test
+  void namesThePropertiesWhenTheApplicationsConnectionHasNoConfirms() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration.class))
+        .withConfiguration(ALL)
+        .withPropertyValues(
+            "spring.rabbitmq.publisher-confirm-type=none", "audit.rabbitmq.queue-name=" + queue)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("spring.rabbitmq.publisher-confirm-type=correlated")
+                    .hasMessageContaining("spring.rabbitmq.publisher-returns=true"));
+  }
+
+  @Test
+  void bindsMetersToTheApplicationsRegistry() {
+    contextRunner
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+        .run(
+            context -> {
+              context.getBean(Auditor.class).record(event()).join();
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              assertThat(registry.get("audit.events.recorded").counter().count()).isEqualTo(1);
+              assertThat(registry.get("audit.events.lost").counter().count()).isZero();
+              assertThat(registry.get("audit.store.bytes").gauge().getId().getBaseUnit())
+                  .isEqualTo("bytes");
+            });
+  }
+
+  @Test
+  void backsOffWithoutTheOptionalClasses() {
+    contextRunner
+        .withClassLoader(
+            new FilteredClassLoader(
+                HealthIndicator.class,
+                MeterRegistry.class,
+                AuditApplicationEvent.class,
+                HttpServletRequest.class))
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+        .withPropertyValues("audit.security.forward-authentication-events=true")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(Auditor.class);
+              assertThat(context).doesNotHaveBean(AuditHealthIndicator.class);
+              assertThat(context).doesNotHaveBean(AuthenticationEventForwarder.class);
+              assertThat(context).doesNotHaveBean(AuditRequestEvents.class);
+            });
+  }
+
+  @Test
+  void reportsHealthWithTheBacklogDetails() {
+    contextRunner.run(
+        context -> {
+          Health health = context.getBean(AuditHealthIndicator.class).health(true);
+          assertThat(health.getStatus()).isEqualTo(Status.UP);
+          assertThat(health.getDetails())
+              .containsEntry("mode", "buffer-on-failure")
+              .containsEntry("store", "memory")
+              .containsEntry("backlogEvents", 0L)
+              .containsKeys(
+                  "backlogBytes", "oldestAgeSeconds", "quarantinedEvents", "brokerConnected");
+          assertThat(health.getDetails().toString()).doesNotContain("guest:guest");
+        });
+  }
+
+  @Test
+  void forwardsLoginSuccessAndFailureWhenAsked() {
+    List<CadfEvent> recorded = new CopyOnWriteArrayList<>();
+    Auditor capturing =
+        new Auditor() {
+          @Override
+          public java.util.concurrent.CompletableFuture<Void> record(CadfEvent event) {
+            recorded.add(event);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public void close() {}
+        };
+    contextRunner
+        .withBean(Auditor.class, () -> capturing)
+        .withPropertyValues("audit.security.forward-authentication-events=true")
+        .run(
+            context -> {
+              context.publishEvent(
+                  new AuditApplicationEvent(
+                      new AuditEvent("alice", "AUTHENTICATION_SUCCESS", Map.of())));
+              context.publishEvent(
+                  new AuditApplicationEvent(
+                      new AuditEvent(
+                          "mallory",
+                          "AUTHENTICATION_FAILURE",
+                          Map.of("type", "BadCredentialsException"))));
+              context.publishEvent(
+                  new AuditApplicationEvent(
+                      new AuditEvent("bob", "AUTHORIZATION_FAILURE", Map.of())));
+            });
+
+    assertThat(recorded).hasSize(2);
+    assertThat(recorded.get(0).action()).isEqualTo("authenticate/login");
+    assertThat(recorded.get(0).outcome()).isEqualTo(Outcome.SUCCESS);
+    assertThat(recorded.get(0).initiator().id()).isEqualTo("alice");
+    assertThat(recorded.get(1).outcome()).isEqualTo(Outcome.FAILURE);
+    assertThat(recorded.get(1).reason().reasonCode()).isEqualTo("BadCredentialsException");
+  }
+
+  @Test
+  void doesNotForwardLoginEventsByDefault() {
+    contextRunner.run(
+        context -> assertThat(context).doesNotHaveBean(AuthenticationEventForwarder.class));
+  }
+
+  @Test
+  void providesTheRequestHelperInServletApplications() {
+    new WebApplicationContextRunner()
+        .withConfiguration(ALL)
+        .withPropertyValues(
+            "audit.rabbitmq.url=" + broker.uri(),
+            "audit.rabbitmq.queue-name=" + queue,
+            "audit.web.trusted-proxies=10.0.0.0/8")
+        .run(context -> assertThat(context).hasSingleBean(AuditRequestEvents.class));
+  }
+
+  @Test
+  void usesTheConfiguredObserver() {
+    contextRunner
+        .withPropertyValues(
+            "audit.observer.name=projects-api", "audit.observer.type-uri=service/compute")
+        .run(
+            context -> {
+              context.getBean(Auditor.class).record(event()).join();
+              CadfEvent delivered =
+                  CadfJson.read(reader.awaitAtLeast(1, Duration.ofSeconds(30)).get(0).body());
+              assertThat(delivered.observer())
+                  .isEqualTo(
+                      Resource.builder("projects-api", "service/compute")
+                          .name("projects-api")
+                          .build());
+            });
+  }
+
+  /** An application service a store type is built on, as a team without volumes would do. */
+  static final class TenantDatabase {
+    final List<Integer> storesOpened = new CopyOnWriteArrayList<>();
+
+    BackingStore open(int capacity) {
+      storesOpened.add(capacity);
+      return new MemoryBackingStore(capacity, Clock.systemUTC());
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class TenantStoreConfiguration {
+    @Bean
+    TenantDatabase tenantDatabase() {
+      return new TenantDatabase();
+    }
+
+    @Bean
+    BackingStoreFactory tenantStoreFactory(TenantDatabase database) {
+      return new BackingStoreFactory() {
+        @Override
+        public String type() {
+          return "tenant-db";
+        }
+
+        @Override
+        public Set<String> parameters() {
+          return Set.of("capacity");
+        }
+
+        @Override
+        public BackingStore create(StoreParams params) {
+          return database.open(params.positiveInt("capacity", 10));
+        }
+      };
+    }
+  }
+}
