@@ -126,6 +126,28 @@ public record CadfEvent(
     return b;
   }
 
+  /**
+   * Returns this event with what {@code record()} fills in when it is missing: a new random UUID as
+   * id, the time of {@code clock}, and {@code defaultObserver}. Returns {@code this} when nothing
+   * is missing.
+   */
+  public CadfEvent withDefaults(Clock clock, Resource defaultObserver) {
+    if (id != null && eventTime != null && hasObserver()) {
+      return this;
+    }
+    Builder b = toBuilder();
+    if (id == null) {
+      b.id(java.util.UUID.randomUUID().toString());
+    }
+    if (eventTime == null) {
+      b.eventTime(clock.instant());
+    }
+    if (!hasObserver()) {
+      b.observer(defaultObserver);
+    }
+    return b.build();
+  }
+
   /** Whether the event names its observer, inline or by reference. */
   public boolean hasObserver() {
     return observer != null || observerId != null;

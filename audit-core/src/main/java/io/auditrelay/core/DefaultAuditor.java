@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -123,20 +122,7 @@ final class DefaultAuditor implements Auditor {
 
   /** Fixes id, time and observer once; validates the complete event. */
   private CadfEvent complete(CadfEvent event) {
-    CadfEvent complete = event;
-    if (event.id() == null || event.eventTime() == null || !event.hasObserver()) {
-      CadfEvent.Builder b = event.toBuilder();
-      if (event.id() == null) {
-        b.id(UUID.randomUUID().toString());
-      }
-      if (event.eventTime() == null) {
-        b.eventTime(clock.instant());
-      }
-      if (!event.hasObserver()) {
-        b.observer(observer);
-      }
-      complete = b.build();
-    }
+    CadfEvent complete = event.withDefaults(clock, observer);
     try {
       CadfValidator.validate(complete);
     } catch (CadfValidationException e) {

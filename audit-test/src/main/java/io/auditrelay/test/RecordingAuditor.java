@@ -7,7 +7,6 @@ import io.auditrelay.cadf.Resource;
 import io.auditrelay.core.Auditor;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -44,17 +43,7 @@ public final class RecordingAuditor implements Auditor {
 
   @Override
   public CompletableFuture<Void> record(CadfEvent event) {
-    CadfEvent.Builder complete = event.toBuilder();
-    if (event.id() == null) {
-      complete.id(UUID.randomUUID().toString());
-    }
-    if (event.eventTime() == null) {
-      complete.eventTime(clock.instant());
-    }
-    if (!event.hasObserver()) {
-      complete.observer(observer);
-    }
-    CadfEvent recorded = complete.build();
+    CadfEvent recorded = event.withDefaults(clock, observer);
     CadfValidator.validate(recorded);
     events.add(CadfJson.read(CadfJson.write(recorded)));
     return CompletableFuture.completedFuture(null);

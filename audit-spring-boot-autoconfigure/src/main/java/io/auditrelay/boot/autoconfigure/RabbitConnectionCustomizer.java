@@ -32,13 +32,8 @@ final class RabbitConnectionCustomizer implements AuditorBuilderCustomizer {
               + " or audit.rabbitmq.hostname (env AUDIT_RABBITMQ_HOSTNAME), or configure"
               + " spring.rabbitmq.* with spring-boot-starter-amqp on the classpath");
     }
-    if (!connectionFactory.isPublisherConfirms() || !connectionFactory.isPublisherReturns()) {
-      throw new AuditConfigurationException(
-          "Audit Relay needs publisher confirms and returns on the application's RabbitMQ"
-              + " connection: set spring.rabbitmq.publisher-confirm-type=correlated and"
-              + " spring.rabbitmq.publisher-returns=true, or give Audit Relay its own connection"
-              + " with audit.rabbitmq.url (env AUDIT_RABBITMQ_URL)");
-    }
+    // RabbitPublisher refuses a factory without correlated confirms and returns, naming the
+    // spring.rabbitmq properties to set.
     builder.connectionFactory(connectionFactory);
   }
 
