@@ -1,0 +1,369 @@
+package io.auditrelay.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreConfigException;
+import io.auditrelay.store.BackingStoreConformanceTests;
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.BackingStoreRegistry;
+import io.auditrelay.store.Claim;
+import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreConfig;
+import io.auditrelay.store.StoredEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FileBackingStoreTests extends BackingStoreConformanceTests {
+
+  private Path root;
+  private final List<BackingStore> extra = new ArrayList<>();
+  private int stores;
+
+  @BeforeEach
+  void createRoot() throws IOException {
+    root = Files.createTempDirectory("audit-file-store");
+  }
+
+  @AfterEach
+  void closeExtra() {
+    extra.forEach(BackingStore::close);
+  }
+
+  private Path dir() {
+    return root.resolve("store-" + (++stores));
+  }
+
+  private FileBackingStore open(Path dir, long maxFileSize, FileBackingStore.Syncer syncer) {
+    FileBackingStore store =
+        new FileBackingStore(
+            dir, maxFileSize, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), syncer);
+    extra.add(store);
+    return store;
+  }
+
+  private FileBackingStore open(Path dir) {
+    return open(dir, 64L << 20, c -> c.force(false));
+  }
+
+  @Override
+  protected BackingStore createStore() {
+    return new FileBackingStore(
+        dir(), 64 << 10, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), c -> c.force(false));
+  }
+
+  @Override
+  protected BackingStore createStoreHolding(int events) {
+    long size = (long) events * (EVENT_BYTES + FileBackingStore.RECORD_OVERHEAD);
+    return new FileBackingStore(
+        dir(), size, size, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), c -> c.force(false));
+  }
+
+  private static List<String> ids(Claim claim) {
+    return claim.events().stream().map(StoredEvent::id).toList();
+  }
+
+  private static List<String> ids(List<SerializedEvent> events) {
+    return events.stream().map(SerializedEvent::id).toList();
+  }
+
+  private Path onlySegment(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("segments"))) {
+      List<Path> all = files.sorted().toList();
+      return all.get(all.size() - 1);
+    }
+  }
+
+  @Test
+  void keepsTheBacklogAndTheAcknowledgedPositionAcrossReopen() {
+    Path dir = dir();
+    List<SerializedEvent> appended = events(0, 10);
+    FileBackingStore first = open(dir);
+    first.append(appended);
+    first.acknowledge(first.claim(4));
+    first.close();
+
+    FileBackingStore second = open(dir);
+
+    assertThat(second.stats().events()).isEqualTo(6);
+    assertThat(second.stats().bytes()).isEqualTo(6L * EVENT_BYTES);
+    assertThat(ids(second.claim(100))).containsExactlyElementsOf(ids(appended.subList(4, 10)));
+  }
+
+  @Test
+  void cutsATornTailBackAndNeverGluesTheNextRecordToIt() throws IOException {
+    Path dir = dir();
+    List<SerializedEvent> appended = events(0, 5);
+    FileBackingStore first = open(dir);
+    first.append(appended);
+    first.close();
+    try (OutputStream out = Files.newOutputStream(onlySegment(dir), StandardOpenOption.APPEND)) {
+      out.write("0badc0de 6 1234 17000 torn-id {\"half\":".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    FileBackingStore second = open(dir);
+    SerializedEvent after = event(99);
+    second.append(List.of(after));
+
+    List<String> expected = new ArrayList<>(ids(appended));
+    expected.add(after.id());
+    Claim claim = second.claim(100);
+    assertThat(ids(claim)).containsExactlyElementsOf(expected);
+    assertThat(claim.events().get(5).payload()).isEqualTo(after.payload());
+    assertThat(second.stats().quarantinedEvents()).isZero();
+  }
+
+  @Test
+  void quarantinesACorruptRecordInTheMiddleAndDeliversWhatFollows() throws IOException {
+    Path dir = dir();
+    List<SerializedEvent> appended = events(0, 5);
+    FileBackingStore first = open(dir);
+    first.append(appended);
+    first.close();
+    Path segment = onlySegment(dir);
+    List<String> lines = new ArrayList<>(Files.readAllLines(segment, StandardCharsets.UTF_8));
+    lines.set(
+        3,
+        lines.get(3).replace("\"n\":2", "\"n\":7")); // record 3 (after the header): checksum breaks
+    Files.write(segment, lines, StandardCharsets.UTF_8);
+
+    FileBackingStore second = open(dir);
+    Claim claim = second.claim(100);
+
+    assertThat(ids(claim))
+        .containsExactly(
+            appended.get(0).id(), appended.get(1).id(), appended.get(3).id(), appended.get(4).id());
+    assertThat(second.stats().quarantinedEvents()).isEqualTo(1);
+    second.acknowledge(claim);
+    assertThat(second.stats().events()).isZero();
+    try (Stream<Path> quarantine = Files.list(dir.resolve("quarantine"))) {
+      String text = Files.readString(quarantine.findFirst().orElseThrow(), StandardCharsets.UTF_8);
+      assertThat(text)
+          .contains(segment.getFileName().toString())
+          .contains("offset")
+          .contains("checksum mismatch");
+    }
+  }
+
+  @Test
+  void skipsAHundredMebibyteLineWithoutHoldingIt() throws IOException {
+    Path dir = dir();
+    FileBackingStore first = open(dir, 1 << 20, c -> c.force(false));
+    List<SerializedEvent> appended = events(0, 2);
+    first.append(appended);
+    first.close();
+    Path segment = onlySegment(dir);
+    SerializedEvent after = event(3);
+    try (OutputStream out = Files.newOutputStream(segment, StandardOpenOption.APPEND)) {
+      byte[] chunk = new byte[1 << 20];
+      java.util.Arrays.fill(chunk, (byte) 'x');
+      for (int i = 0; i < 100; i++) {
+        out.write(chunk);
+      }
+      out.write('\n');
+      // A good record after the monster line, as a later writer would have appended it.
+      out.write(RecordCodec.encode(3, 3L * EVENT_BYTES, 0, after.id(), after.payload()));
+    }
+
+    FileBackingStore second = open(dir, 1 << 20, c -> c.force(false));
+    Claim claim = second.claim(100);
+
+    assertThat(ids(claim)).containsExactly(appended.get(0).id(), appended.get(1).id(), after.id());
+    assertThat(second.stats().quarantinedEvents()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesASecondStoreOnTheSameDirectory() {
+    Path dir = dir();
+    open(dir);
+
+    assertThatThrownBy(() -> open(dir))
+        .isInstanceOf(BackingStoreException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("in use");
+  }
+
+  @Test
+  void refusesAGroupWritableDirectoryAndASymlink() throws IOException {
+    Path writable =
+        Files.createDirectory(
+            root.resolve("writable"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwx---")));
+    Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwx---"));
+    Path link =
+        Files.createSymbolicLink(
+            root.resolve("link"), Files.createDirectory(root.resolve("target")));
+
+    assertThatThrownBy(() -> open(writable)).hasMessageContaining("group- or world-writable");
+    assertThatThrownBy(() -> open(link)).hasMessageContaining("symlink");
+  }
+
+  @Test
+  void createsItsDirectoryWithMode0700AndFiles0600() throws IOException {
+    Path dir = dir();
+    open(dir).append(events(0, 1));
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(onlySegment(dir))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void rewritesUnsyncedRecordsToANewSegmentWhenAnFsyncFails() throws IOException {
+    Path dir = dir();
+    AtomicInteger calls = new AtomicInteger();
+    FileBackingStore store =
+        open(
+            dir,
+            64L << 20,
+            c -> {
+              if (calls.incrementAndGet() == 3) {
+                throw new IOException("EIO (injected)");
+              }
+              c.force(false);
+            });
+    List<SerializedEvent> appended = events(0, 6);
+    store.append(appended.subList(0, 3));
+    store.append(appended.subList(3, 6));
+
+    assertThat(ids(store.claim(100))).containsExactlyElementsOf(ids(appended));
+    try (Stream<Path> segments = Files.list(dir.resolve("segments"))) {
+      assertThat(segments.count()).isGreaterThanOrEqualTo(2);
+    }
+    store.close();
+    FileBackingStore reopened = open(dir);
+    assertThat(ids(reopened.claim(100))).containsExactlyElementsOf(ids(appended));
+  }
+
+  @Test
+  void reportsAnAppendAsFailedWhenTheRewriteCannotBeSyncedEither() {
+    Path dir = dir();
+    AtomicInteger calls = new AtomicInteger();
+    FileBackingStore store =
+        open(
+            dir,
+            64L << 20,
+            c -> {
+              if (calls.incrementAndGet()
+                  >= 2) { // the header's fsync at open succeeds, then nothing
+                throw new IOException("EIO (injected)");
+              }
+              c.force(false);
+            });
+
+    assertThatThrownBy(() -> store.append(events(0, 2))).isInstanceOf(BackingStoreException.class);
+    assertThat(store.claim(100).isEmpty()).isTrue();
+    assertThat(store.stats().events()).isZero();
+  }
+
+  @Test
+  void rotatesSegmentsAndDeletesThemOnceAcknowledged() throws IOException {
+    Path dir = dir();
+    FileBackingStore store = open(dir, 2_000, c -> c.force(false));
+    store.append(events(0, 30));
+    try (Stream<Path> segments = Files.list(dir.resolve("segments"))) {
+      assertThat(segments.count()).isGreaterThan(3);
+    }
+
+    while (!store.claim(7).isEmpty()) {
+      // drain everything
+    }
+    store.release(new Claim(List.of())); // no-op
+    Claim all = new Claim(List.of());
+    store.close();
+    FileBackingStore reopened = open(dir, 2_000, c -> c.force(false));
+    Claim again = reopened.claim(100);
+    assertThat(again.size()).isEqualTo(30);
+    reopened.acknowledge(again);
+    assertThat(all.isEmpty()).isTrue();
+    try (Stream<Path> segments = Files.list(dir.resolve("segments"))) {
+      assertThat(segments.count()).isLessThanOrEqualTo(2);
+    }
+    assertThat(reopened.stats().events()).isZero();
+  }
+
+  @Test
+  void isBuiltFromTheGoBitsConfigurationAndChecksItsParams() {
+    BackingStoreRegistry registry =
+        BackingStoreRegistry.fromServiceLoader(getClass().getClassLoader());
+    Path dir = dir();
+    try (BackingStore store =
+        registry.create(
+            StoreConfig.parse(
+                "{\"type\":\"file\",\"params\":{\"directory\":\""
+                    + dir
+                    + "\",\"max_file_size\":\"1MiB\",\"fsync\":\"interval\",\"fsync_interval_ms\":5}}",
+                "AUDIT_BACKING_STORE"))) {
+      store.append(events(0, 3));
+      assertThat(store.claim(10).size()).isEqualTo(3);
+    }
+    assertThatThrownBy(
+            () ->
+                registry.create(
+                    StoreConfig.parse(
+                        "{\"type\":\"file\",\"params\":{\"directory\":\"relative/dir\"}}",
+                        "AUDIT_BACKING_STORE")))
+        .isInstanceOf(BackingStoreConfigException.class)
+        .hasMessageContaining("absolute path");
+    assertThatThrownBy(
+            () ->
+                registry.create(
+                    StoreConfig.parse(
+                        "{\"type\":\"file\",\"params\":{\"directory\":\"/tmp/../etc\"}}",
+                        "AUDIT_BACKING_STORE")))
+        .hasMessageContaining("absolute path");
+    assertThatThrownBy(
+            () ->
+                registry.create(
+                    StoreConfig.parse(
+                        "{\"type\":\"file\",\"params\":{\"directory\":\"/x\",\"fsync\":\"sometimes\"}}",
+                        "AUDIT_BACKING_STORE")))
+        .hasMessageContaining("one of always, interval, never");
+    assertThatThrownBy(
+            () ->
+                registry.create(
+                    StoreConfig.parse(
+                        "{\"type\":\"file\",\"params\":{\"directory\":\"/x\",\"max_total_size\":\"-1GiB\"}}",
+                        "AUDIT_BACKING_STORE")))
+        .hasMessageContaining("max_total_size");
+  }
+
+  @Test
+  void failsAppendsOnceItsDirectoryWasDeletedInsteadOfAcknowledgingLostData() throws IOException {
+    Path dir = dir();
+    FileBackingStore store = open(dir);
+    store.append(events(0, 1));
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+
+    assertThatThrownBy(() -> store.append(events(1, 1))).isInstanceOf(BackingStoreException.class);
+  }
+
+  @Test
+  void refusesAPayloadWithALineBreak() {
+    BackingStore store = store();
+
+    assertThatThrownBy(
+            () ->
+                store.append(
+                    List.of(new SerializedEvent("id", "a\nb".getBytes(StandardCharsets.UTF_8)))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line break");
+  }
+}

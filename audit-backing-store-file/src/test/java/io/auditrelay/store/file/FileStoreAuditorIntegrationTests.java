@@ -1,0 +1,95 @@
+package io.auditrelay.store.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.auditrelay.cadf.Actions;
+import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.cadf.Outcome;
+import io.auditrelay.cadf.Resource;
+import io.auditrelay.cadf.ResourceTypes;
+import io.auditrelay.core.Auditor;
+import io.auditrelay.core.DeliveryMode;
+import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.QueueReader;
+import io.auditrelay.testsupport.RealServers;
+import io.auditrelay.testsupport.TcpProxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The file store under the Auditor: a backlog written while the broker is down survives a restart.
+ */
+class FileStoreAuditorIntegrationTests {
+
+  private final AmqpBroker broker = RealServers.rabbitmq();
+
+  private static CadfEvent event(int n) {
+    return CadfEvent.builder()
+        .action(Actions.UPDATE)
+        .outcome(Outcome.SUCCESS)
+        .initiatorId("user-1")
+        .target(Resource.of("thing-" + n, ResourceTypes.DATA))
+        .tag("n?value=" + n)
+        .build();
+  }
+
+  private Auditor auditor(String uri, String queue, Path dir, DeliveryMode mode) {
+    return Auditor.builder()
+        .rabbitUri(uri)
+        .queueName(queue)
+        .deliveryMode(mode)
+        .backingStore(
+            new FileBackingStore(
+                dir,
+                1 << 20,
+                1L << 30,
+                FsyncPolicy.ALWAYS,
+                10,
+                Clock.systemUTC(),
+                c -> c.force(false)))
+        .initialBackoff(Duration.ofMillis(20))
+        .maxBackoff(Duration.ofMillis(200))
+        .shutdownTimeout(Duration.ofMillis(500))
+        .shutdownHook(false)
+        .build();
+  }
+
+  @Test
+  void aBacklogStoredWhileTheBrokerWasDownIsDeliveredInOrderAfterARestart() throws Exception {
+    RealServers.report(getClass().getSimpleName(), broker.describe());
+    String queue = "audit-file-it-" + UUID.randomUUID();
+    Path dir = Files.createTempDirectory("audit-file-it").resolve("store");
+    try (TcpProxy down = TcpProxy.refusingTo(broker);
+        QueueReader reader = new QueueReader(broker, queue)) {
+      Auditor first = auditor(broker.via(down).uri(), queue, dir, DeliveryMode.BUFFER_ON_FAILURE);
+      List<CompletableFuture<Void>> futures = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        futures.add(first.record(event(i)));
+      }
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+      first.close(); // the broker is still down: the backlog stays on disk, nothing is lost
+
+      Auditor second = auditor(broker.uri(), queue, dir, DeliveryMode.WRITE_AHEAD);
+      for (int i = 500; i < 600; i++) {
+        second.record(event(i)).join();
+      }
+      var delivered = reader.awaitAtLeast(600, Duration.ofSeconds(60));
+      second.close();
+
+      assertThat(delivered)
+          .extracting(d -> CadfJson.read(d.body()).tags().get(0))
+          .containsExactlyElementsOf(
+              IntStream.range(0, 600).mapToObj(i -> "n?value=" + i).toList());
+      reader.delete();
+    }
+  }
+}
