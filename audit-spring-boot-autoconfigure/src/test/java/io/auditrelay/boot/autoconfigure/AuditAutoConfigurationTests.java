@@ -50,6 +50,7 @@ class AuditAutoConfigurationTests {
       AutoConfigurations.of(
           AuditAutoConfiguration.class,
           AuditMemoryStoreAutoConfiguration.class,
+          AuditFileStoreAutoConfiguration.class,
           AuditRabbitAutoConfiguration.class,
           AuditMetricsAutoConfiguration.class,
           AuditHealthAutoConfiguration.class,
@@ -204,7 +205,40 @@ class AuditAutoConfigurationTests {
                 assertThat(context)
                     .getFailure()
                     .rootCause()
-                    .hasMessageContaining("unknown store type 'redis'; known types: memory"));
+                    .hasMessageContaining("unknown store type 'redis'; known types: file, memory"));
+  }
+
+  @Test
+  void buildsTheFileStoreFromTheEnvironmentJson(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    java.nio.file.Path dir = tmp.resolve("audit");
+    contextRunner
+        .withPropertyValues(
+            "audit.backing-store={\"type\":\"file\",\"params\":{\"directory\":\""
+                + dir
+                + "\",\"fsync\":\"always\"}}")
+        .run(
+            context -> {
+              assertThat(context.getBean(BackingStore.class).type()).isEqualTo("file");
+              context.getBean(Auditor.class).record(event()).join();
+              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+            });
+  }
+
+  @Test
+  void backsOffTheFileStoreTypeWithoutItsModule() {
+    contextRunner
+        .withClassLoader(
+            new FilteredClassLoader(io.auditrelay.store.file.FileBackingStoreFactory.class))
+        .withPropertyValues(
+            "audit.backing-store={\"type\":\"file\",\"params\":{\"directory\":\"/tmp/x\"}}")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "needs the dependency io.auditrelay:audit-backing-store-file"));
   }
 
   @Test

@@ -1,0 +1,169 @@
+package io.auditrelay.store.file;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Operator commands for a file store directory:
+ *
+ * <pre>
+ * java -cp audit-backing-store-file.jar:audit-core.jar io.auditrelay.store.file.FileStoreCli stats  DIR
+ * java -cp … io.auditrelay.store.file.FileStoreCli dump   DIR     # waiting events as JSON lines
+ * java -cp … io.auditrelay.store.file.FileStoreCli verify DIR     # exit 0 OK, 1 CORRUPT
+ * </pre>
+ *
+ * Read-only: it never takes the directory's lock, never truncates or deletes, so it may inspect a
+ * directory that a running service holds. What it prints is then a snapshot; a last line that is
+ * still being written shows up as an unterminated tail, which {@code verify} reports but does not
+ * count as corruption.
+ */
+public final class FileStoreCli {
+
+  private FileStoreCli() {}
+
+  public static void main(String[] args) throws IOException {
+    System.exit(run(args, System.out));
+  }
+
+  /** Runs a command; returns the exit code. */
+  static int run(String[] args, PrintStream out) throws IOException {
+    if (args.length != 2 || !List.of("stats", "dump", "verify").contains(args[0])) {
+      out.println("usage: FileStoreCli stats|dump|verify DIRECTORY");
+      return 2;
+    }
+    Scan scan = Scan.of(Path.of(args[1]));
+    switch (args[0]) {
+      case "stats" -> {
+        out.println("events " + scan.waiting.size());
+        out.println("bytes " + scan.waiting.stream().mapToLong(r -> r.payload().length).sum());
+        out.println(
+            "oldest_age_seconds "
+                + (scan.waiting.isEmpty()
+                    ? 0
+                    : Duration.between(
+                            Instant.ofEpochMilli(scan.waiting.get(0).appendedAtMillis()),
+                            Instant.now())
+                        .toSeconds()));
+        out.println("segments " + scan.segments);
+        out.println("quarantined " + scan.quarantined);
+        out.println("acknowledged_through " + scan.position);
+        return 0;
+      }
+      case "dump" -> {
+        for (RecordCodec.Decoded record : scan.waiting) {
+          out.println(new String(record.payload(), StandardCharsets.UTF_8));
+        }
+        return 0;
+      }
+      default -> {
+        if (scan.corrupt.isEmpty()) {
+          out.println(
+              "OK "
+                  + scan.records
+                  + " records in "
+                  + scan.segments
+                  + " segments"
+                  + (scan.openTail ? " (last line still being written or torn)" : ""));
+          return 0;
+        }
+        out.println(
+            "CORRUPT "
+                + scan.corrupt.size()
+                + " of "
+                + (scan.records + scan.corrupt.size())
+                + " records:");
+        scan.corrupt.forEach(location -> out.println("  " + location));
+        return 1;
+      }
+    }
+  }
+
+  /** One read of the whole directory. */
+  private static final class Scan {
+    long position;
+    int segments;
+    long records;
+    long quarantined;
+    boolean openTail;
+    final List<RecordCodec.Decoded> waiting = new ArrayList<>();
+    final List<String> corrupt = new ArrayList<>();
+
+    static Scan of(Path dir) throws IOException {
+      Scan scan = new Scan();
+      Path position = dir.resolve("position");
+      if (Files.exists(position)) {
+        scan.position =
+            Long.parseLong(
+                Files.readString(position, StandardCharsets.US_ASCII).trim().split(" ")[0]);
+      }
+      try (Stream<Path> files = Files.list(dir.resolve("quarantine"))) {
+        scan.quarantined = files.count();
+      }
+      TreeMap<Long, Path> segments = new TreeMap<>();
+      try (Stream<Path> files = Files.list(dir.resolve("segments"))) {
+        files
+            .filter(f -> f.getFileName().toString().matches("\\d{20}\\.log"))
+            .forEach(
+                f -> segments.put(Long.parseLong(f.getFileName().toString().substring(0, 20)), f));
+      }
+      scan.segments = segments.size();
+      for (var entry : segments.entrySet()) {
+        Long next = segments.higherKey(entry.getKey());
+        scan.read(entry.getValue(), next, next == null);
+      }
+      return scan;
+    }
+
+    private void read(Path segment, Long nextSegment, boolean tail) throws IOException {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
+        LineReader reader = new LineReader(in, 0, 64 << 20);
+        LineReader.Line line;
+        boolean header = true;
+        while ((line = reader.next()) != null) {
+          if (header) {
+            header = false;
+            continue;
+          }
+          if (!line.complete()) {
+            if (tail) {
+              openTail = true;
+            } else {
+              corrupt.add(
+                  segment.getFileName() + " offset " + line.offset() + ": unterminated record");
+            }
+            continue;
+          }
+          RecordCodec.Decoded decoded =
+              line.bytes() == null ? null : RecordCodec.decode(line.bytes(), line.length());
+          if (decoded == null) {
+            corrupt.add(
+                segment.getFileName()
+                    + " offset "
+                    + line.offset()
+                    + ": "
+                    + (line.bytes() == null ? "record over 64 MiB" : "checksum mismatch"));
+            continue;
+          }
+          if (nextSegment != null && decoded.sequence() >= nextSegment) {
+            continue; // superseded by a rewrite
+          }
+          records++;
+          if (decoded.sequence() > position) {
+            waiting.add(decoded);
+          }
+        }
+      }
+    }
+  }
+}
