@@ -323,6 +323,11 @@ public final class FileBackingStore implements BackingStore {
           if (writerSize + line.length > maxFileSize && writerSize > headerLength(writerPath)) {
             rotate();
           }
+          CrashPoints.reached(CrashPoints.BEFORE_WRITE);
+          if (CrashPoints.due(CrashPoints.MID_WRITE)) {
+            writer.write(ByteBuffer.wrap(line, 0, line.length / 2));
+            CrashPoints.halt();
+          }
           writeFully(line);
           cumulative += event.payload().length;
           unsynced.put(nextSequence, line);
@@ -343,11 +348,13 @@ public final class FileBackingStore implements BackingStore {
         return;
       }
     }
+    CrashPoints.reached(CrashPoints.AFTER_WRITE_BEFORE_FSYNC);
     if (policy == FsyncPolicy.ALWAYS) {
       syncThrough(last);
     } else {
       awaitInterval(last);
     }
+    CrashPoints.reached(CrashPoints.AFTER_FSYNC_BEFORE_RETURN);
   }
 
   private void writeFully(byte[] line) throws IOException {
@@ -817,6 +824,7 @@ public final class FileBackingStore implements BackingStore {
           syncer.force(channel);
         }
       }
+      CrashPoints.reached(CrashPoints.BEFORE_POSITION_RENAME);
       Files.move(
           temporary, position, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       if (policy != FsyncPolicy.NEVER) {

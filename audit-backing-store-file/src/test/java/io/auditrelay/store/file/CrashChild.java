@@ -65,6 +65,36 @@ public final class CrashChild {
       thread.start();
       threads.add(thread);
     }
+    Thread drainer =
+        new Thread(
+            () -> {
+              while (true) {
+                io.auditrelay.store.Claim claim = store.claim(50);
+                if (claim.isEmpty()) {
+                  Thread.onSpinWait();
+                  continue;
+                }
+                List<Long> half = new ArrayList<>();
+                for (int i = 0; i < claim.size(); i += 2) {
+                  half.add(claim.events().get(i).sequence());
+                }
+                List<Long> rest = new ArrayList<>();
+                for (int i = 1; i < claim.size(); i += 2) {
+                  rest.add(claim.events().get(i).sequence());
+                }
+                synchronized (out) {
+                  for (io.auditrelay.store.StoredEvent event : claim.subset(half).events()) {
+                    out.println("DONE " + event.id()); // announced before it is acknowledged
+                  }
+                  out.flush();
+                }
+                store.acknowledge(claim.subset(half));
+                store.release(claim.subset(rest));
+              }
+            });
+    if (Boolean.getBoolean("audit.crash.drain")) {
+      drainer.start();
+    }
     for (Thread thread : threads) {
       thread.join();
     }
