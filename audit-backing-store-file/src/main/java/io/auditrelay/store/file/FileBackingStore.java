@@ -59,6 +59,13 @@ public final class FileBackingStore implements BackingStore {
   @FunctionalInterface
   interface Syncer {
     void force(FileChannel channel) throws IOException;
+
+    /**
+     * Forces {@code channel}, open on {@code path}; tests that simulate power loss override this.
+     */
+    default void force(Path path, FileChannel channel) throws IOException {
+      force(channel);
+    }
   }
 
   private record Entry(StoredEvent event, long cumulative, long appendedAt) {}
@@ -224,7 +231,7 @@ public final class FileBackingStore implements BackingStore {
       try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
         channel.truncate(goodEnd);
         if (policy != FsyncPolicy.NEVER) {
-          syncer.force(channel);
+          syncer.force(segment, channel);
         }
       }
       segmentSizes.put(segment, goodEnd);
@@ -394,15 +401,17 @@ public final class FileBackingStore implements BackingStore {
   private void syncOnce() {
     FileChannel channel;
     long target;
+    Path path;
     synchronized (this) {
       channel = writer;
       target = writtenSequence;
+      path = writerPath;
     }
     if (channel == null) {
       throw new BackingStoreException("file store " + directory.path() + " has no usable segment");
     }
     try {
-      syncer.force(channel);
+      syncer.force(path, channel);
       // On Linux a deleted directory keeps its open files writable: the data would vanish with
       // them.
       if (!Files.exists(writerPathOf(channel))) {
@@ -447,7 +456,7 @@ public final class FileBackingStore implements BackingStore {
       for (byte[] line : pending) {
         writeFully(line);
       }
-      syncer.force(writer);
+      syncer.force(writerPath, writer);
       markDurable(writtenSequence);
     } catch (IOException again) {
       log.error(
@@ -536,7 +545,7 @@ public final class FileBackingStore implements BackingStore {
 
   private void rotate() throws IOException {
     if (policy != FsyncPolicy.NEVER) {
-      syncer.force(writer);
+      syncer.force(writerPath, writer);
     }
     markDurable(writtenSequence);
     writer.close();
@@ -573,7 +582,7 @@ public final class FileBackingStore implements BackingStore {
     segments.put(firstSequence, path);
     writeFully((HEADER_PREFIX + firstSequence + "\n").getBytes(StandardCharsets.US_ASCII));
     if (policy != FsyncPolicy.NEVER) {
-      syncer.force(writer);
+      syncer.force(path, writer);
       StoreDirectory.syncDirectory(directory.segments());
     }
   }
@@ -769,7 +778,7 @@ public final class FileBackingStore implements BackingStore {
         channel.write(body);
       }
       if (policy != FsyncPolicy.NEVER) {
-        syncer.force(channel);
+        syncer.force(file, channel);
       }
     } catch (IOException e) {
       throw new BackingStoreException("file store cannot write quarantine " + file + ": " + e, e);
@@ -821,7 +830,7 @@ public final class FileBackingStore implements BackingStore {
           channel.write(buffer);
         }
         if (policy != FsyncPolicy.NEVER) {
-          syncer.force(channel);
+          syncer.force(temporary, channel);
         }
       }
       CrashPoints.reached(CrashPoints.BEFORE_POSITION_RENAME);
