@@ -721,6 +721,7 @@ public final class FileBackingStore implements BackingStore {
       advanceWatermark();
     } else if (positionDirty) {
       // A previous persist failed: the acknowledge is retried until the position is on disk.
+      deleteAcknowledgedSegments();
       persistPosition();
     }
   }
@@ -805,7 +806,14 @@ public final class FileBackingStore implements BackingStore {
     }
     if (watermark != before) {
       positionDirty = true;
-      persistPosition();
+      try {
+        persistPosition();
+      } catch (BackingStoreException e) {
+        // A full disk cannot take the position file: free the segments whose records are all
+        // delivered first (safe before the position is on disk: recovery skips what is gone).
+        deleteAcknowledgedSegments();
+        persistPosition();
+      }
       deleteAcknowledgedSegments();
     }
   }
@@ -962,7 +970,15 @@ public final class FileBackingStore implements BackingStore {
       throw new BackingStoreException("file store " + directory.path() + " is closed");
     }
     if (writer == null) {
-      throw new BackingStoreException("file store " + directory.path() + " has no usable segment");
+      // The last segment could not be opened (disk full, directory gone): try again now, so the
+      // store recovers by itself once space or the directory is back.
+      try {
+        openNewSegment(nextSequence);
+      } catch (IOException e) {
+        writer = null;
+        throw new BackingStoreException(
+            "file store " + directory.path() + " cannot open a new segment: " + e, e);
+      }
     }
   }
 
