@@ -96,6 +96,82 @@ class FileStoreDiskTests {
     }
   }
 
+  /**
+   * Runs {@link OpenChild} as user nobody (root ignores file modes), with a copy of the few class
+   * directories and jars it needs in a world-readable place.
+   */
+  private String openAsNobody(Path dir) throws Exception {
+    Path cp = Files.createTempDirectory("audit-cp");
+    List<String> entries = new ArrayList<>();
+    int n = 0;
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path source = Path.of(entry);
+      boolean needed =
+          entry.contains("audit-core")
+              || entry.contains("audit-backing-store-file")
+              || source.getFileName().toString().startsWith("slf4j-api");
+      if (!needed || !Files.exists(source)) {
+        continue;
+      }
+      Path target = cp.resolve("e" + (n++) + (Files.isDirectory(source) ? "" : ".jar"));
+      if (Files.isDirectory(source)) {
+        try (var walk = Files.walk(source)) {
+          for (Path p : walk.toList()) {
+            Path t = target.resolve(source.relativize(p).toString());
+            if (Files.isDirectory(p)) {
+              Files.createDirectories(t);
+            } else {
+              Files.copy(p, t);
+            }
+          }
+        }
+      } else {
+        Files.copy(source, target);
+      }
+      entries.add(target.toString());
+    }
+    run("chmod", "-R", "a+rX", cp.toString());
+    Process child =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                String.join(java.io.File.pathSeparator, entries),
+                OpenChild.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    child.waitFor(30, TimeUnit.SECONDS);
+    return output;
+  }
+
+  @Test
+  void refusesAReadOnlyDirectoryAndOneOwnedBySomeoneElseWithAClearMessage() throws Exception {
+    Assumptions.assumeTrue(
+        run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true"),
+        "cannot drop privileges with setpriv here");
+    Path base = Files.createTempDirectory("audit-perm");
+    run("chmod", "755", base.toString());
+    Path readOnly = Files.createDirectory(base.resolve("read-only"));
+    run("chown", "65534:65534", readOnly.toString());
+    run("chmod", "500", readOnly.toString());
+    Path rootOwned = Files.createDirectory(base.resolve("root-owned"));
+    run("chmod", "755", rootOwned.toString());
+
+    String readOnlyResult = openAsNobody(readOnly);
+    String rootOwnedResult = openAsNobody(rootOwned);
+
+    assertThat(readOnlyResult)
+        .contains("FAILED cannot open file store directory " + readOnly)
+        .contains("AccessDenied");
+    assertThat(rootOwnedResult)
+        .contains("FAILED file store directory " + rootOwned + " is owned by root, not by nobody");
+  }
+
   @Test
   void aSecondProcessOnTheSameDirectoryFailsFast() throws Exception {
     Path dir = tmp.resolve("shared");
