@@ -4,7 +4,6 @@ import io.auditrelay.store.SerializedEvent;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,9 +25,7 @@ public final class CrashChild {
     int producers = Integer.parseInt(args[2]);
     long seed = Long.parseLong(args[3]);
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    FileBackingStore store =
-        new FileBackingStore(
-            dir, 64 << 10, 1L << 30, policy, 2, Clock.systemUTC(), c -> c.force(false));
+    FileBackingStore store = TestFileStores.open(dir, policy);
     out.println("READY");
     out.flush();
     List<Thread> threads = new ArrayList<>();

@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,15 +29,7 @@ class FileStoreCliTests {
   void reportsStatsDumpsAndVerifiesADirectoryHeldByARunningStore() throws Exception {
     Path dir = tmp.resolve("store");
     List<SerializedEvent> events = BackingStoreConformanceTests.events(0, 5);
-    try (FileBackingStore store =
-        new FileBackingStore(
-            dir,
-            64 << 10,
-            1L << 30,
-            FsyncPolicy.ALWAYS,
-            10,
-            Clock.systemUTC(),
-            c -> c.force(false))) {
+    try (FileBackingStore store = TestFileStores.open(dir)) {
       store.append(events);
       store.acknowledge(store.claim(2));
 
@@ -61,15 +52,7 @@ class FileStoreCliTests {
   @Test
   void verifyNamesCorruptRecordsAndExitsWithOne() throws Exception {
     Path dir = tmp.resolve("store");
-    try (FileBackingStore store =
-        new FileBackingStore(
-            dir,
-            64 << 10,
-            1L << 30,
-            FsyncPolicy.ALWAYS,
-            10,
-            Clock.systemUTC(),
-            c -> c.force(false))) {
+    try (FileBackingStore store = TestFileStores.open(dir)) {
       store.append(BackingStoreConformanceTests.events(0, 3));
     }
     Path segment;

@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,13 +56,11 @@ class FileStoreCrashTests {
     Set<String> acked = ConcurrentHashMap.newKeySet();
     Set<String> drained = ConcurrentHashMap.newKeySet();
     Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Daudit.file-store.crash-point=" + point,
-                "-Daudit.file-store.crash-after=" + after,
-                "-Daudit.crash.drain=true",
-                "-cp",
-                System.getProperty("java.class.path"),
+        TestFileStores.childJvm(
+                List.of(
+                    "-Daudit.file-store.crash-point=" + point,
+                    "-Daudit.file-store.crash-after=" + after,
+                    "-Daudit.crash.drain=true"),
                 CrashChild.class.getName(),
                 dir.toString(),
                 FsyncPolicy.ALWAYS.name(),
@@ -85,15 +82,7 @@ class FileStoreCrashTests {
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as("halted at %s after %d hits", point, after).isEqualTo(137);
 
-    try (FileBackingStore store =
-        new FileBackingStore(
-            dir,
-            64 << 10,
-            1L << 30,
-            FsyncPolicy.ALWAYS,
-            2,
-            Clock.systemUTC(),
-            c -> c.force(false))) {
+    try (FileBackingStore store = TestFileStores.open(dir)) {
       Set<String> recovered = new HashSet<>();
       Claim claim;
       while (!(claim = store.claim(1000)).isEmpty()) {
@@ -127,10 +116,8 @@ class FileStoreCrashTests {
       System.out.printf("[audit-crash] policy=%s iteration=%d seed=%d%n", policy, iteration, seed);
       Set<String> acked = ConcurrentHashMap.newKeySet();
       Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
+          TestFileStores.childJvm(
+                  List.of(),
                   CrashChild.class.getName(),
                   dir.toString(),
                   policy.name(),
@@ -164,9 +151,7 @@ class FileStoreCrashTests {
       child.waitFor(30, TimeUnit.SECONDS);
       pump.join(10_000);
 
-      try (FileBackingStore store =
-          new FileBackingStore(
-              dir, 64 << 10, 1L << 30, policy, 2, Clock.systemUTC(), c -> c.force(false))) {
+      try (FileBackingStore store = TestFileStores.open(dir, policy)) {
         List<StoredEvent> all = new ArrayList<>();
         Claim claim;
         while (!(claim = store.claim(1000)).isEmpty()) {

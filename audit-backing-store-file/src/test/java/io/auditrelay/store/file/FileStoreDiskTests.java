@@ -176,10 +176,8 @@ class FileStoreDiskTests {
   void aSecondProcessOnTheSameDirectoryFailsFast() throws Exception {
     Path dir = tmp.resolve("shared");
     Process holder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
+        TestFileStores.childJvm(
+                List.of(),
                 CrashChild.class.getName(),
                 dir.toString(),
                 FsyncPolicy.NEVER.name(),
@@ -192,16 +190,7 @@ class FileStoreDiskTests {
             new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
       assertThat(reader.readLine()).isEqualTo("READY");
 
-      assertThatThrownBy(
-              () ->
-                  new FileBackingStore(
-                      dir,
-                      64 << 10,
-                      1L << 30,
-                      FsyncPolicy.ALWAYS,
-                      10,
-                      Clock.systemUTC(),
-                      c -> c.force(false)))
+      assertThatThrownBy(() -> TestFileStores.open(dir))
           .isInstanceOf(BackingStoreException.class)
           .hasMessageContaining(dir.toString())
           .hasMessageContaining("in use by another store");

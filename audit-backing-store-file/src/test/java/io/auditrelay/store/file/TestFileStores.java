@@ -1,0 +1,34 @@
+package io.auditrelay.store.file;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How the file store tests open stores and start child JVMs. */
+final class TestFileStores {
+
+  private TestFileStores() {}
+
+  /** A store with 64 KiB segments, 1 GiB capacity and {@code fsync=always}. */
+  static FileBackingStore open(Path dir) {
+    return open(dir, FsyncPolicy.ALWAYS);
+  }
+
+  /** A store with 64 KiB segments, 1 GiB capacity, the given policy and a 2 ms interval. */
+  static FileBackingStore open(Path dir, FsyncPolicy policy) {
+    return new FileBackingStore(
+        dir, 64 << 10, 1L << 30, policy, 2, Clock.systemUTC(), c -> c.force(false));
+  }
+
+  /** {@code java <options> -cp <this classpath> <mainAndArgs>}. */
+  static ProcessBuilder childJvm(List<String> options, String... mainAndArgs) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.addAll(List.of(mainAndArgs));
+    return new ProcessBuilder(command);
+  }
+}
