@@ -361,7 +361,7 @@ final class DeliveryLoop implements Runnable {
 
   private boolean hasBacklog() {
     try {
-      return store.stats().events() > 0;
+      return !store.isEmpty();
     } catch (RuntimeException e) {
       return true;
     }

@@ -65,6 +65,14 @@ public interface BackingStore extends AutoCloseable {
   /** Current content. Cheap (no scan of the backlog) and callable at any time, even after close. */
   StoreStats stats();
 
+  /**
+   * Whether no event waits for delivery (claimed ones count as waiting). Called by the delivery
+   * thread on every step: override it when {@link #stats()} does any I/O.
+   */
+  default boolean isEmpty() {
+    return stats().events() == 0;
+  }
+
   /** Flushes what the durability policy requires and releases resources. Idempotent. */
   @Override
   void close();

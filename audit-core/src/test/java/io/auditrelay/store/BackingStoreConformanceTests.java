@@ -196,6 +196,18 @@ public abstract class BackingStoreConformanceTests {
   }
 
   @Test
+  void isEmptyAgreesWithTheStats() {
+    BackingStore store = store();
+    assertThat(store.isEmpty()).isTrue();
+    store.append(events(0, 2));
+    assertThat(store.isEmpty()).isFalse();
+    Claim claim = store.claim(2);
+    assertThat(store.isEmpty()).as("claimed events still wait").isFalse();
+    store.acknowledge(claim);
+    assertThat(store.isEmpty()).isTrue();
+  }
+
+  @Test
   void statsReturnToZeroWhenEverythingIsAcknowledged() {
     BackingStore store = store();
     store.append(events(0, 3));

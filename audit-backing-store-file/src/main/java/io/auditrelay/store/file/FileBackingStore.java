@@ -881,6 +881,12 @@ public final class FileBackingStore implements BackingStore {
     }
   }
 
+  /** Without I/O: the counters only (stats() may read one line for the oldest age). */
+  @Override
+  public synchronized boolean isEmpty() {
+    return writtenSequence - watermark - done.size() <= 0;
+  }
+
   @Override
   public synchronized StoreStats stats() {
     long events = writtenSequence - watermark - done.size();

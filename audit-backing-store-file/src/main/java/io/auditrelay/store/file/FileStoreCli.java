@@ -42,7 +42,13 @@ public final class FileStoreCli {
       out.println("usage: FileStoreCli stats|dump|verify DIRECTORY");
       return 2;
     }
-    Scan scan = Scan.of(Path.of(args[1]));
+    Path dir = Path.of(args[1]);
+    if (!Files.isDirectory(dir.resolve("segments"))
+        || !Files.isDirectory(dir.resolve("quarantine"))) {
+      out.println(dir + " is not a file store directory (no segments/ and quarantine/ in it)");
+      return 2;
+    }
+    Scan scan = Scan.of(dir);
     switch (args[0]) {
       case "stats" -> {
         out.println("events " + scan.waiting.size());

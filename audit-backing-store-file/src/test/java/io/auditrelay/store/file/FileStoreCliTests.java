@@ -72,7 +72,10 @@ class FileStoreCliTests {
   }
 
   @Test
-  void printsUsageForAnUnknownCommand() throws Exception {
+  void printsUsageForAnUnknownCommandAndRefusesADirectoryThatIsNoStore() throws Exception {
     assertThat(run("frobnicate", "/x")).startsWith("2\nusage:");
+    assertThat(run("stats", tmp.toString()))
+        .startsWith("2\n")
+        .contains("is not a file store directory");
   }
 }
