@@ -388,7 +388,10 @@ final class DeliveryLoop implements Runnable {
   /** Wakes the thread to look at the queue, the broker and the store now. */
   void wake() {
     wakeup.release();
-    handoff.offer(Pending.WAKE);
+    // A marker only unblocks an idle poll; in a non-empty queue it would take a caller's slot.
+    if (handoff.isEmpty()) {
+      handoff.offer(Pending.WAKE);
+    }
   }
 
   /**

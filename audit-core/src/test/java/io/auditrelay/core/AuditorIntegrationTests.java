@@ -340,7 +340,8 @@ class AuditorIntegrationTests {
     assertThat(recordUntilRefused(auditor, accepted))
         .isInstanceOf(AuditOverflowException.class)
         .hasMessageContaining("not recorded");
-    assertThat(accepted.size()).isGreaterThanOrEqualTo(4);
+    // Capacity 4; one slot may hold the delivery thread's wake-up marker at that moment.
+    assertThat(accepted.size()).isGreaterThanOrEqualTo(3);
     assertThat(count("audit.events.rejected", "reason", "overflow")).isEqualTo(1);
 
     proxy.restore();

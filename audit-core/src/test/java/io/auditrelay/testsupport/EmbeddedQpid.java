@@ -27,10 +27,18 @@ final class EmbeddedQpid {
       context.put("qpid.work_dir", work.toString());
       Map<String, Object> attributes = new HashMap<>();
       attributes.put("type", "Memory");
-      attributes.put(
-          "initialConfigurationLocation",
-          Objects.requireNonNull(EmbeddedQpid.class.getResource("/audit-qpid-config.json"))
-              .toExternalForm());
+      // Qpid cannot read a resource inside a (nested) jar: hand it a copy on disk.
+      Path config = Path.of(context.get("qpid.work_dir"), "initial-config.json");
+      try (var in =
+          Objects.requireNonNull(
+              EmbeddedQpid.class.getResourceAsStream("/audit-qpid-config.json"))) {
+        Files.copy(in, config);
+      }
+      attributes.put("initialConfigurationLocation", config.toUri().toString());
+      // Its default "classpath:" URLs need a handler the system class loader cannot see in a fat
+      // jar.
+      Path systemProperties = Files.createFile(config.resolveSibling("system.properties"));
+      attributes.put("initialSystemPropertiesLocation", systemProperties.toUri().toString());
       attributes.put("startupLoggedToSystemOut", false);
       attributes.put("context", context);
       SystemLauncher launcher = new SystemLauncher();

@@ -78,6 +78,8 @@ final class StoreDirectory implements AutoCloseable {
     }
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       try {
+        // Missing parents are created with the default mode; the store's own directory is 0700.
+        Files.createDirectories(dir.getParent());
         Files.createDirectory(dir, DIRECTORY_MODE);
         syncDirectory(dir.getParent());
       } catch (FileAlreadyExistsException e) {

@@ -214,7 +214,7 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
 
   @Test
   void createsItsDirectoryWithMode0700AndFiles0600() throws IOException {
-    Path dir = dir();
+    Path dir = root.resolve("missing-parent").resolve("audit");
     open(dir).append(events(0, 1));
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))

@@ -3,6 +3,7 @@ package io.auditrelay.sample;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -55,10 +56,18 @@ final class EmbeddedBroker {
       context.put("qpid.work_dir", Files.createTempDirectory("audit-sample-qpid").toString());
       Map<String, Object> attributes = new HashMap<>();
       attributes.put("type", "Memory");
-      attributes.put(
-          "initialConfigurationLocation",
-          Objects.requireNonNull(EmbeddedBroker.class.getResource("/embedded-broker.json"))
-              .toExternalForm());
+      // Qpid cannot read a resource inside a (nested) jar: hand it a copy on disk.
+      Path config = Path.of(context.get("qpid.work_dir"), "initial-config.json");
+      try (var in =
+          Objects.requireNonNull(
+              EmbeddedBroker.class.getResourceAsStream("/embedded-broker.json"))) {
+        Files.copy(in, config);
+      }
+      attributes.put("initialConfigurationLocation", config.toUri().toString());
+      // Its default "classpath:" URLs need a handler the system class loader cannot see in a fat
+      // jar.
+      Path systemProperties = Files.createFile(config.resolveSibling("system.properties"));
+      attributes.put("initialSystemPropertiesLocation", systemProperties.toUri().toString());
       attributes.put("startupLoggedToSystemOut", false);
       attributes.put("context", context);
       SystemLauncher started = new SystemLauncher();
