@@ -154,15 +154,14 @@ final class DeliveryLoop implements Runnable {
       return;
     }
     List<PublishResult> results = publish(toEvents(batch));
+    List<Pending> confirmed = new ArrayList<>();
     List<Pending> failed = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
-      if (results.get(i).status() == Status.CONFIRMED) {
-        batch.get(i).future().complete(null);
-      } else {
-        failed.add(batch.get(i));
-      }
+      (results.get(i).status() == Status.CONFIRMED ? confirmed : failed).add(batch.get(i));
     }
-    metrics.published("live").increment(batch.size() - failed.size());
+    // Meters first, futures last: a caller woken by its future sees the event counted.
+    metrics.published("live").increment(confirmed.size());
+    confirmed.forEach(p -> p.future().complete(null));
     if (!failed.isEmpty()) {
       brokerFailed(failed.size() + " of " + batch.size() + " live events not confirmed");
       held.addAll(failed);
@@ -186,10 +185,11 @@ final class DeliveryLoop implements Runnable {
       storeProblem(false, e);
       return;
     }
-    held.forEach(p -> p.future().complete(null));
-    metrics.stored().increment(held.size());
-    held.clear();
+    // State first, futures last: a caller woken by its future sees the store as healthy.
     storeRecovered();
+    metrics.stored().increment(held.size());
+    held.forEach(p -> p.future().complete(null));
+    held.clear();
   }
 
   /** Publishes the oldest stored batch, if the broker may be tried and the store has a backlog. */
