@@ -43,7 +43,6 @@ final class DefaultAuditor implements Auditor {
   private final @Nullable Thread shutdownHook;
   // Read side: record() offering; write side: close() stopping intake. No event slips in after.
   private final ReentrantReadWriteLock intake = new ReentrantReadWriteLock();
-  private boolean accepting = true;
   private volatile boolean closed;
 
   DefaultAuditor(
@@ -88,7 +87,7 @@ final class DefaultAuditor implements Auditor {
     Pending pending = new Pending(serialized, new CompletableFuture<>());
     intake.readLock().lock();
     try {
-      if (!accepting) {
+      if (closed) {
         metrics.rejected("closed").increment();
         throw new IllegalStateException("Auditor '" + name + "' is closed");
       }
@@ -169,7 +168,6 @@ final class DefaultAuditor implements Auditor {
       if (closed) {
         return;
       }
-      accepting = false;
       closed = true;
     } finally {
       intake.writeLock().unlock();

@@ -82,10 +82,10 @@ public final class FileBackingStore implements BackingStore {
 
   // Guarded by this.
   private final TreeMap<Long, Path> segments = new TreeMap<>();
-  private final Map<Path, Long> segmentSizes = new HashMap<>();
   private FileChannel writer;
   private Path writerPath;
   private long writerSize;
+  private long writerHeaderSize;
   private long nextSequence;
   private long cumulative;
   private final TreeMap<Long, byte[]> unsynced = new TreeMap<>();
@@ -150,7 +150,6 @@ public final class FileBackingStore implements BackingStore {
         String name = file.getFileName().toString();
         if (name.matches("\\d{20}\\.log")) {
           segments.put(Long.parseLong(name.substring(0, 20)), file);
-          segmentSizes.put(file, Files.size(file));
         }
       }
     }
@@ -234,7 +233,6 @@ public final class FileBackingStore implements BackingStore {
           syncer.force(segment, channel);
         }
       }
-      segmentSizes.put(segment, goodEnd);
     }
     return last;
   }
@@ -327,7 +325,7 @@ public final class FileBackingStore implements BackingStore {
                   now,
                   event.id(),
                   event.payload());
-          if (writerSize + line.length > maxFileSize && writerSize > headerLength(writerPath)) {
+          if (writerSize + line.length > maxFileSize && writerSize > writerHeaderSize) {
             rotate();
           }
           CrashPoints.reached(CrashPoints.BEFORE_WRITE);
@@ -370,7 +368,6 @@ public final class FileBackingStore implements BackingStore {
       writer.write(buffer);
     }
     writerSize += line.length;
-    segmentSizes.put(writerPath, writerSize);
   }
 
   /**
@@ -414,7 +411,7 @@ public final class FileBackingStore implements BackingStore {
       syncer.force(path, channel);
       // On Linux a deleted directory keeps its open files writable: the data would vanish with
       // them.
-      if (!Files.exists(writerPathOf(channel))) {
+      if (!Files.exists(path)) {
         throw new IOException("segment file is gone (store directory deleted?)");
       }
       synchronized (this) {
@@ -425,10 +422,6 @@ public final class FileBackingStore implements BackingStore {
         rewriteAfterFailedSync(e);
       }
     }
-  }
-
-  private synchronized Path writerPathOf(FileChannel channel) {
-    return writerPath;
   }
 
   private void markDurable(long target) {
@@ -560,6 +553,7 @@ public final class FileBackingStore implements BackingStore {
         writer = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         writerPath = path;
         writerSize = Files.size(path);
+        writerHeaderSize = headerLength(path);
         return;
       }
     }
@@ -569,7 +563,6 @@ public final class FileBackingStore implements BackingStore {
       if (Files.exists(path)) {
         Files.delete(path);
         segments.remove(firstSequence);
-        segmentSizes.remove(path);
       }
     }
     writer =
@@ -579,6 +572,7 @@ public final class FileBackingStore implements BackingStore {
             StoreDirectory.FILE_MODE);
     writerPath = path;
     writerSize = 0;
+    writerHeaderSize = headerLength(path);
     segments.put(firstSequence, path);
     writeFully((HEADER_PREFIX + firstSequence + "\n").getBytes(StandardCharsets.US_ASCII));
     if (policy != FsyncPolicy.NEVER) {
@@ -635,7 +629,6 @@ public final class FileBackingStore implements BackingStore {
         continue;
       }
       Long nextSegment = segments.higherKey(cursorSegment);
-      boolean progressed = false;
       try (InputStream raw = Files.newInputStream(segment)) {
         long start = cursorOffset < 0 ? 0 : cursorOffset;
         raw.skipNBytes(start);
@@ -659,7 +652,6 @@ public final class FileBackingStore implements BackingStore {
                     ? "record longer than " + maxRecord + " bytes"
                     : "checksum mismatch");
             cursorOffset = reader.position();
-            progressed = true;
             continue;
           }
           if (decoded.sequence() > durableSequence) {
@@ -669,7 +661,6 @@ public final class FileBackingStore implements BackingStore {
             break; // superseded by the next segment (a rewrite after a failed fsync)
           }
           cursorOffset = reader.position();
-          progressed = true;
           if (decoded.sequence() < expectedSequence || done.containsKey(decoded.sequence())) {
             continue;
           }
@@ -696,9 +687,6 @@ public final class FileBackingStore implements BackingStore {
       }
       cursorSegment = nextSegment;
       cursorOffset = -1;
-      if (!progressed) {
-        continue;
-      }
     }
   }
 
@@ -874,7 +862,6 @@ public final class FileBackingStore implements BackingStore {
 
   private void deleteSegment(long first) throws IOException {
     Path path = segments.remove(first);
-    segmentSizes.remove(path);
     Files.deleteIfExists(path);
     if (policy != FsyncPolicy.NEVER) {
       StoreDirectory.syncDirectory(directory.segments());

@@ -105,7 +105,11 @@ final class AuditorFactory {
   static int positive(String property, int value) {
     if (value < 1) {
       throw new AuditConfigurationException(
-          property + " (env " + env(property) + ") must be positive, not " + value);
+          property
+              + " (env "
+              + AuditEnvironmentVariables.variable(property)
+              + ") must be positive, not "
+              + value);
     }
     return value;
   }
@@ -115,15 +119,10 @@ final class AuditorFactory {
       throw new AuditConfigurationException(
           property
               + " (env "
-              + env(property)
+              + AuditEnvironmentVariables.variable(property)
               + ") must be a positive duration such as 5s, not "
               + value);
     }
     return value;
-  }
-
-  /** The environment variable that relaxed binding maps to {@code property}. */
-  static String env(String property) {
-    return property.replace('.', '_').replace("-", "_").toUpperCase(java.util.Locale.ROOT);
   }
 }
