@@ -3,6 +3,7 @@ package io.auditrelay.core;
 import io.auditrelay.cadf.Resource;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.Secrets;
+import io.auditrelay.store.TransactionalBackingStore;
 import io.auditrelay.store.memory.MemoryBackingStore;
 import io.auditrelay.store.memory.MemoryBackingStoreFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -280,6 +281,15 @@ public final class AuditorBuilder {
         backingStore != null
             ? backingStore
             : new MemoryBackingStore(MemoryBackingStoreFactory.DEFAULT_MAX_EVENTS, clock);
+    if (deliveryMode == DeliveryMode.TRANSACTIONAL
+        && !(store instanceof TransactionalBackingStore)) {
+      throw new IllegalArgumentException(
+          "deliveryMode TRANSACTIONAL (audit.delivery-mode=transactional) needs a store that can"
+              + " join the caller's transaction, such as the sql store on the application's"
+              + " DataSource; the "
+              + store.type()
+              + " store cannot. Use write-ahead or buffer-on-failure with this store");
+    }
     MeterRegistry registry = meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
     Settings settings =
         new Settings(

@@ -6,7 +6,10 @@ import io.auditrelay.cadf.CadfValidationException;
 import io.auditrelay.cadf.CadfValidator;
 import io.auditrelay.cadf.Resource;
 import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.TransactionalBackingStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +94,10 @@ final class DefaultAuditor implements Auditor {
         metrics.rejected("closed").increment();
         throw new IllegalStateException("Auditor '" + name + "' is closed");
       }
+      if (mode == DeliveryMode.TRANSACTIONAL && appendInCallerTransaction(pending)) {
+        metrics.recorded().increment();
+        return pending.future();
+      }
       if (!offer(pending)) {
         metrics.rejected("overflow").increment();
         throw new AuditOverflowException(
@@ -105,6 +112,37 @@ final class DefaultAuditor implements Auditor {
     }
     metrics.recorded().increment();
     return pending.future();
+  }
+
+  /**
+   * Inserts the event with the caller's transaction, if one is active that the store can join. The
+   * future completes at commit and is cancelled at rollback.
+   */
+  private boolean appendInCallerTransaction(Pending pending) {
+    TransactionalBackingStore outbox = (TransactionalBackingStore) store;
+    try {
+      return outbox.appendInCurrentTransaction(
+          pending.event(),
+          committed -> {
+            if (committed) {
+              metrics.stored().increment();
+              loop.wake();
+              pending.future().complete(null);
+            } else {
+              pending.future().cancel(false);
+            }
+          });
+    } catch (BackingStoreFullException e) {
+      metrics.rejected("overflow").increment();
+      throw new AuditOverflowException(
+          "The audit "
+              + store.type()
+              + " store is full; the event was not recorded: "
+              + e.getMessage());
+    } catch (BackingStoreException e) {
+      metrics.rejected("store").increment();
+      throw e;
+    }
   }
 
   private boolean offer(Pending pending) {

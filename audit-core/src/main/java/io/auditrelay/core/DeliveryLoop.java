@@ -148,7 +148,7 @@ final class DeliveryLoop implements Runnable {
   }
 
   private void deliverLive(List<Pending> batch) {
-    if (mode == DeliveryMode.WRITE_AHEAD || hasBacklog() || brokerInBackoff()) {
+    if (mode != DeliveryMode.BUFFER_ON_FAILURE || hasBacklog() || brokerInBackoff()) {
       held.addAll(batch);
       storeHeld();
       return;
@@ -225,6 +225,7 @@ final class DeliveryLoop implements Runnable {
     List<Long> retry = new ArrayList<>();
     List<Long> quarantine = new ArrayList<>();
     String quarantineReason = "";
+    String retryReason = "";
     boolean anyConfirmed = results.stream().anyMatch(r -> r.status() == Status.CONFIRMED);
     for (int i = 0; i < events.size(); i++) {
       StoredEvent event = events.get(i);
@@ -242,16 +243,16 @@ final class DeliveryLoop implements Runnable {
           attempts.remove(event.id());
         } else {
           retry.add(event.sequence());
+          retryReason = result.reason();
         }
       } else {
         retry.add(event.sequence());
+        retryReason = result.reason();
       }
     }
     metrics.published("drain").increment(confirmed.size());
-    Claim delivered = claim.subset(confirmed);
-    if (!delivered.isEmpty() && !acknowledge(delivered)) {
-      unacknowledged = delivered;
-    }
+    // Quarantine and release before acknowledging: a store that keeps the claim in a transaction
+    // (the SQL store) then commits all three once, at the acknowledge.
     try {
       if (!quarantine.isEmpty()) {
         store.quarantine(claim.subset(quarantine), quarantineReason);
@@ -263,10 +264,14 @@ final class DeliveryLoop implements Runnable {
             quarantineReason);
       }
       if (!retry.isEmpty()) {
-        store.release(claim.subset(retry));
+        store.release(claim.subset(retry), retryReason);
       }
     } catch (RuntimeException e) {
       storeProblem(false, e);
+    }
+    Claim delivered = claim.subset(confirmed);
+    if (!delivered.isEmpty() && !acknowledge(delivered)) {
+      unacknowledged = delivered;
     }
     if (confirmed.size() < events.size()) {
       brokerFailed(

@@ -12,5 +12,13 @@ public enum DeliveryMode {
    * whose future has completed survives a crash of the process before its publish, as far as the
    * store is durable.
    */
-  WRITE_AHEAD
+  WRITE_AHEAD,
+  /**
+   * Outbox: inside a transaction the store can join (the SQL store on the application's {@code
+   * DataSource}), {@link Auditor#record} inserts the event with the caller's connection, so it
+   * commits or rolls back with the business change; the future completes at commit and is cancelled
+   * at rollback. Outside such a transaction it behaves as {@link #WRITE_AHEAD}. Needs a {@link
+   * io.auditrelay.store.TransactionalBackingStore}.
+   */
+  TRANSACTIONAL
 }

@@ -55,6 +55,16 @@ public interface BackingStore extends AutoCloseable {
   void release(Claim claim);
 
   /**
+   * Like {@link #release(Claim)}, telling the store why delivery failed, so that a store which
+   * keeps attempts and the last error per event can record them. The default ignores the reason.
+   *
+   * @param reason a short, low-cardinality reason such as {@code timeout}; never contains a secret
+   */
+  default void release(Claim claim, String reason) {
+    release(claim);
+  }
+
+  /**
    * Moves claimed events that cannot be delivered out of the queue into the store's quarantine:
    * kept (never silently deleted), counted in {@link #stats()}, never claimed again.
    *

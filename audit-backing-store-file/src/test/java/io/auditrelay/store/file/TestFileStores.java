@@ -2,7 +2,6 @@ package io.auditrelay.store.file;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /** How the file store tests open stores and start child JVMs. */
@@ -23,12 +22,6 @@ final class TestFileStores {
 
   /** {@code java <options> -cp <this classpath> <mainAndArgs>}. */
   static ProcessBuilder childJvm(List<String> options, String... mainAndArgs) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(options);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.addAll(List.of(mainAndArgs));
-    return new ProcessBuilder(command);
+    return io.auditrelay.testsupport.ChildJvm.of(options, mainAndArgs);
   }
 }

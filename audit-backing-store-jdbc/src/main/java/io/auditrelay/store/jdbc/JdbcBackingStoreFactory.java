@@ -1,0 +1,238 @@
+package io.auditrelay.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreConfigException;
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.BackingStoreFactory;
+import io.auditrelay.store.Secrets;
+import io.auditrelay.store.StoreParams;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds the SQL store, type {@code sql}. Params:
+ *
+ * <ul>
+ *   <li>{@code url}: a JDBC URL; the store then opens a small pool of its own (HikariCP). Absent:
+ *       the application's {@code DataSource} (the only way to use {@code transactional} delivery).
+ *   <li>{@code username}, {@code password}: for {@code url}; the password is never logged or shown.
+ *   <li>{@code table_name}: default {@code audit_events}; a lower-case identifier of at most 48
+ *       characters. The quarantine table is {@code <table_name>_quarantine}, the Flyway history
+ *       {@code <table_name>_schema_history}.
+ *   <li>{@code batch_size}: most events per claim and per JDBC batch, default 500.
+ *   <li>{@code max_events}: capacity, default 1,000,000; beyond it appends fail with {@link
+ *       io.auditrelay.store.BackingStoreFullException} and the Auditor applies its overflow policy.
+ *   <li>{@code skip_migration}: true when the tables are created by the application's own
+ *       migrations (scripts in {@code docs/sql-store.md}); the store then only checks they exist.
+ * </ul>
+ */
+public final class JdbcBackingStoreFactory implements BackingStoreFactory {
+
+  /** The store type. */
+  public static final String TYPE = "sql";
+
+  static final String DEFAULT_TABLE = "audit_events";
+  static final int DEFAULT_BATCH_SIZE = 500;
+  static final long DEFAULT_MAX_EVENTS = 1_000_000;
+  static final int STATEMENT_TIMEOUT_SECONDS = 10;
+  static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+
+  private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
+  private static final Pattern PASSWORD_IN_URL =
+      Pattern.compile("(?i)(://[^/@]*:[^/@]*@|[?&;](password|pwd)=)");
+
+  private final Supplier<@Nullable DataSource> applicationDataSource;
+  private final boolean migrationEnabled;
+  private final Clock clock;
+
+  /** For {@link java.util.ServiceLoader}: no application DataSource, so {@code url} is required. */
+  public JdbcBackingStoreFactory() {
+    this(() -> null, true);
+  }
+
+  /**
+   * A factory that uses the application's DataSource when {@code url} is absent.
+   *
+   * @param applicationDataSource the application's DataSource, asked for only when needed; may
+   *     supply null when there is none
+   * @param migrationEnabled false to never run the migrations, whatever {@code skip_migration} says
+   *     (property {@code audit.sql.migration.enabled})
+   */
+  public JdbcBackingStoreFactory(
+      Supplier<@Nullable DataSource> applicationDataSource, boolean migrationEnabled) {
+    this(applicationDataSource, migrationEnabled, Clock.systemUTC());
+  }
+
+  JdbcBackingStoreFactory(
+      Supplier<@Nullable DataSource> applicationDataSource, boolean migrationEnabled, Clock clock) {
+    this.applicationDataSource = applicationDataSource;
+    this.migrationEnabled = migrationEnabled;
+    this.clock = clock;
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of(
+        "url", "username", "password", "table_name", "batch_size", "max_events", "skip_migration");
+  }
+
+  @Override
+  public BackingStore create(StoreParams params) {
+    String url = params.string("url");
+    String tableName = tableName(params);
+    int batchSize = params.positiveInt("batch_size", DEFAULT_BATCH_SIZE);
+    long maxEvents = params.positiveLong("max_events", DEFAULT_MAX_EVENTS);
+    boolean migrate = migrationEnabled && !params.bool("skip_migration", false);
+    DataSource dataSource;
+    HikariDataSource ownPool = null;
+    if (url == null) {
+      if (params.has("username") || params.has("password")) {
+        throw params.invalid(
+            "username", "(given)", "absent unless param 'url' is given (they are for its pool)");
+      }
+      dataSource = applicationDataSource.get();
+      if (dataSource == null) {
+        throw new BackingStoreConfigException(
+            "param 'url' is required for store type 'sql' when the application has no"
+                + " DataSource, e.g. {\"type\":\"sql\",\"params\":{\"url\":"
+                + "\"jdbc:postgresql://db:5432/app\",\"username\":\"app\",\"password\":\"...\"}}");
+      }
+    } else {
+      validateUrl(params, url);
+      ownPool = pool(url, params.string("username"), params.string("password"));
+      dataSource = ownPool;
+    }
+    try {
+      SqlDialect dialect;
+      try (Connection connection = dataSource.getConnection()) {
+        dialect = SqlDialect.detect(connection.getMetaData());
+      }
+      if (migrate) {
+        SchemaMigration.migrate(dataSource, dialect, tableName);
+      }
+      checkTables(dataSource, dialect, tableName, migrate);
+      return new JdbcBackingStore(
+          dataSource,
+          ownPool,
+          dialect,
+          tableName,
+          batchSize,
+          maxEvents,
+          STATEMENT_TIMEOUT_SECONDS,
+          clock);
+    } catch (SQLException e) {
+      closeQuietly(ownPool);
+      throw new BackingStoreException(
+          "sql store: cannot open the audit table "
+              + tableName
+              + ": "
+              + Secrets.maskUrl(String.valueOf(e.getMessage()))
+              + " (SQLState "
+              + e.getSQLState()
+              + ")",
+          e);
+    } catch (RuntimeException e) {
+      closeQuietly(ownPool);
+      throw e;
+    }
+  }
+
+  private static String tableName(StoreParams params) {
+    String name = params.string("table_name");
+    if (name == null) {
+      return DEFAULT_TABLE;
+    }
+    if (!TABLE_NAME.matcher(name).matches()) {
+      throw params.invalid(
+          "table_name",
+          name,
+          "a lower-case SQL identifier: a letter or '_', then letters a-z, digits or '_', at most"
+              + " 48 characters (no schema, quotes or other characters)");
+    }
+    return name;
+  }
+
+  private static void validateUrl(StoreParams params, String url) {
+    if (!url.startsWith("jdbc:")) {
+      throw params.invalid("url", url, "a JDBC URL such as jdbc:postgresql://db:5432/app");
+    }
+    if (PASSWORD_IN_URL.matcher(url).find()) {
+      throw params.invalid(
+          "url", url, "a JDBC URL without a password; give the password in param 'password'");
+    }
+  }
+
+  private static HikariDataSource pool(
+      String url, @Nullable String username, @Nullable String password) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("audit-sql-store");
+    config.setJdbcUrl(url);
+    config.setUsername(username);
+    config.setPassword(password);
+    config.setMaximumPoolSize(4);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    if (url.startsWith("jdbc:postgresql:")) {
+      // One multi-row INSERT per JDBC batch instead of one round trip per row.
+      config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    }
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new BackingStoreException(
+          "sql store: cannot connect to "
+              + Secrets.maskUrl(url)
+              + ": "
+              + Secrets.maskUrl(String.valueOf(cause.getMessage())),
+          cause);
+    }
+  }
+
+  private static void checkTables(
+      DataSource dataSource, SqlDialect dialect, String tableName, boolean migrated)
+      throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      for (String probe : new SqlStatements(dialect, tableName).probes()) {
+        try (PreparedStatement statement = connection.prepareStatement(probe)) {
+          statement.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+          statement.executeQuery().close();
+        } catch (SQLException e) {
+          throw new BackingStoreException(
+              "sql store: the audit tables "
+                  + tableName
+                  + " and "
+                  + SqlStatements.quarantineTable(tableName)
+                  + " are missing or incomplete ("
+                  + e.getMessage()
+                  + ")"
+                  + (migrated
+                      ? ""
+                      : "; migrations are off (skip_migration or audit.sql.migration.enabled):"
+                          + " create them with the scripts of docs/sql-store.md"),
+              e);
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(@Nullable HikariDataSource pool) {
+    if (pool != null) {
+      pool.close();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.auditrelay.store.jdbc;
+
+import io.auditrelay.store.StoredEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The transaction that holds the row locks of one claim (taken with {@code FOR UPDATE SKIP LOCKED})
+ * while its events are published. Quarantine and release work inside it; it commits when the claim
+ * is acknowledged or when every event of it has been dealt with, and its locks end with it. Used by
+ * one thread at a time, under the store's lock.
+ */
+final class OpenClaim {
+
+  private final Connection connection;
+  private final Set<Long> unresolved = new HashSet<>();
+  private long quarantinedEvents;
+  private long quarantinedBytes;
+
+  OpenClaim(Connection connection, List<StoredEvent> events) {
+    this.connection = connection;
+    events.forEach(e -> unresolved.add(e.sequence()));
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  /** Marks events as dealt with; true when none is left. */
+  boolean resolve(List<StoredEvent> events) {
+    events.forEach(e -> unresolved.remove(e.sequence()));
+    return unresolved.isEmpty();
+  }
+
+  Set<Long> unresolved() {
+    return unresolved;
+  }
+
+  /** Quarantined in this transaction: counted once it commits. */
+  void quarantined(long events, long bytes) {
+    quarantinedEvents += events;
+    quarantinedBytes += bytes;
+  }
+
+  long quarantinedEvents() {
+    return quarantinedEvents;
+  }
+
+  long quarantinedBytes() {
+    return quarantinedBytes;
+  }
+
+  /** Commits and gives the connection back to its pool. */
+  void commit() throws SQLException {
+    connection.commit();
+    Jdbc.release(connection);
+  }
+
+  /** Rolls back (the locks end, the rows return to the head) and gives the connection back. */
+  void abandon() {
+    Jdbc.rollbackAndRelease(connection);
+  }
+}

@@ -1,0 +1,93 @@
+package io.auditrelay.store.jdbc;
+
+/** The SQL text for one event table and its quarantine table, in one dialect. */
+final class SqlStatements {
+
+  private static final String COLUMNS = "seq, event_id, payload, payload_bytes, payload_crc";
+
+  private final String table;
+  private final String quarantine;
+
+  SqlStatements(SqlDialect dialect, String tableName) {
+    this.table = dialect.quote(tableName);
+    this.quarantine = dialect.quote(quarantineTable(tableName));
+  }
+
+  /** The quarantine table of {@code tableName}. */
+  static String quarantineTable(String tableName) {
+    return tableName + "_quarantine";
+  }
+
+  String quotedTable() {
+    return table;
+  }
+
+  String quotedQuarantine() {
+    return quarantine;
+  }
+
+  String insert() {
+    return "INSERT INTO "
+        + table
+        + " (event_id, payload, payload_bytes, payload_crc, appended_at) VALUES (?, ?, ?, ?, ?)";
+  }
+
+  /** The oldest rows no other transaction holds, locked until this transaction ends. */
+  String claim() {
+    return "SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
+  }
+
+  String delete(int count) {
+    return "DELETE FROM " + table + " WHERE seq IN (" + placeholders(count) + ")";
+  }
+
+  /** Parameters: last error, then the sequences. */
+  String countAttempt(int count) {
+    return "UPDATE "
+        + table
+        + " SET attempts = attempts + 1, last_error = ? WHERE seq IN ("
+        + placeholders(count)
+        + ")";
+  }
+
+  /** Parameters: reason, quarantine time, then the sequences. */
+  String copyToQuarantine(int count) {
+    return "INSERT INTO "
+        + quarantine
+        + " (seq, event_id, payload, payload_bytes, appended_at, attempts, reason, quarantined_at)"
+        + " SELECT seq, event_id, payload, payload_bytes, appended_at, attempts, ?, ? FROM "
+        + table
+        + " WHERE seq IN ("
+        + placeholders(count)
+        + ")";
+  }
+
+  String backlogStats() {
+    return "SELECT COUNT(*), COALESCE(SUM(payload_bytes), 0), MIN(appended_at) FROM " + table;
+  }
+
+  String quarantineStats() {
+    return "SELECT COUNT(*), COALESCE(SUM(payload_bytes), 0) FROM " + quarantine;
+  }
+
+  /** Queries that fail when a table or column the store needs is missing. */
+  java.util.List<String> probes() {
+    return java.util.List.of(
+        "SELECT " + COLUMNS + ", appended_at, attempts, last_error FROM " + table + " WHERE 1 = 0",
+        "SELECT seq, event_id, payload, payload_bytes, appended_at, attempts, reason,"
+            + " quarantined_at FROM "
+            + quarantine
+            + " WHERE 1 = 0");
+  }
+
+  private static String placeholders(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("no sequences");
+    }
+    StringBuilder out = new StringBuilder(count * 3);
+    for (int i = 0; i < count; i++) {
+      out.append(i == 0 ? "?" : ", ?");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,26 @@
+package io.auditrelay.store;
+
+import java.util.function.Consumer;
+
+/**
+ * A store that can append inside the caller's own transaction (the outbox pattern), used by {@link
+ * io.auditrelay.core.DeliveryMode#TRANSACTIONAL}: the event commits or rolls back with the business
+ * change it records.
+ */
+public interface TransactionalBackingStore extends BackingStore {
+
+  /**
+   * Appends {@code event} with the connection of the transaction active in the calling thread, if
+   * there is one this store can join.
+   *
+   * <p>Returns {@code false}, having done nothing, when no such transaction is active. Otherwise
+   * the event is inserted before this returns, and {@code onCompletion} is called exactly once
+   * after the transaction ends: with {@code true} after a commit (the event is then durable and
+   * will be claimed), with {@code false} after a rollback (the event never existed).
+   *
+   * @throws BackingStoreFullException when the store is over capacity; nothing was inserted
+   * @throws BackingStoreException when the insert failed; the caller's transaction should roll
+   *     back, which it does when the exception leaves the transactional method
+   */
+  boolean appendInCurrentTransaction(SerializedEvent event, Consumer<Boolean> onCompletion);
+}
