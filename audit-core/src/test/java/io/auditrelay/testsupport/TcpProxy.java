@@ -32,11 +32,28 @@ public final class TcpProxy implements AutoCloseable {
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      this.port = probe.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    this.port = freePortBelowEphemeralRange();
+  }
+
+  /**
+   * A free port below Linux's ephemeral range (32768 and up). While the proxy refuses connections,
+   * a client that keeps reconnecting (a connection pool) could otherwise be given the proxy's own
+   * port as its local port and connect to itself (a TCP self-connect), which holds the port so that
+   * {@link #restore()} cannot bind it again.
+   */
+  private static int freePortBelowEphemeralRange() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = 20_000 + random.nextInt(12_000);
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate));
+        return candidate;
+      } catch (IOException e) {
+        // taken: try another
+      }
     }
+    throw new IllegalStateException("no free port between 20000 and 32000");
   }
 
   /** A proxy to {@code broker}; starts accepting at once. */

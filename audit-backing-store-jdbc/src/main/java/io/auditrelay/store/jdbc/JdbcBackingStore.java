@@ -261,7 +261,7 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     boolean done = false;
     try {
       for (Map.Entry<StoredEvent, String> row : corrupt.entrySet()) {
-        moveToQuarantine(connection, List.of(row.getKey().sequence()), row.getValue(), now);
+        moveToQuarantine(connection, List.of(row.getKey()), row.getValue(), now);
       }
       connection.commit();
       done = true;
@@ -363,8 +363,7 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
         OpenClaim open = part.getKey();
         List<StoredEvent> events = part.getValue();
         try {
-          moveToQuarantine(
-              open.connection(), sequences(events), truncate(reason, 500), clock.millis());
+          moveToQuarantine(open.connection(), events, truncate(reason, 500), clock.millis());
           open.quarantined(events.size(), storedBytes(events));
         } catch (SQLException e) {
           forget(open);
@@ -437,50 +436,49 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
   }
 
   private int delete(Connection connection, List<StoredEvent> events) throws SQLException {
-    int deleted = 0;
-    for (List<StoredEvent> chunk : chunks(events)) {
-      try (PreparedStatement statement = connection.prepareStatement(sql.delete(chunk.size()))) {
-        statement.setQueryTimeout(timeoutSeconds);
-        bindSequences(statement, 1, chunk);
-        deleted += statement.executeUpdate();
+    try (PreparedStatement statement = connection.prepareStatement(sql.delete())) {
+      statement.setQueryTimeout(timeoutSeconds);
+      for (StoredEvent event : events) {
+        statement.setLong(1, event.sequence());
+        statement.addBatch();
       }
+      int deleted = 0;
+      for (int count : statement.executeBatch()) {
+        // SUCCESS_NO_INFO (-2): done, count unknown; count it, a refresh corrects a miss.
+        deleted += count == PreparedStatement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+      }
+      return deleted;
     }
-    return deleted;
   }
 
   private void countAttempt(Connection connection, List<StoredEvent> events, String reason)
       throws SQLException {
-    for (List<StoredEvent> chunk : chunks(events)) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(sql.countAttempt(chunk.size()))) {
-        statement.setQueryTimeout(timeoutSeconds);
+    try (PreparedStatement statement = connection.prepareStatement(sql.countAttempt())) {
+      statement.setQueryTimeout(timeoutSeconds);
+      for (StoredEvent event : events) {
         statement.setString(1, truncate(reason, MAX_ERROR_LENGTH));
-        bindSequences(statement, 2, chunk);
-        statement.executeUpdate();
+        statement.setLong(2, event.sequence());
+        statement.addBatch();
       }
+      statement.executeBatch();
     }
   }
 
   /** Copies rows to the quarantine table and deletes them, in the given transaction. */
   private void moveToQuarantine(
-      Connection connection, List<Long> sequences, String reason, long now) throws SQLException {
-    try (PreparedStatement copy =
-        connection.prepareStatement(sql.copyToQuarantine(sequences.size()))) {
+      Connection connection, List<StoredEvent> events, String reason, long now)
+      throws SQLException {
+    try (PreparedStatement copy = connection.prepareStatement(sql.copyToQuarantine())) {
       copy.setQueryTimeout(timeoutSeconds);
-      copy.setString(1, reason);
-      copy.setLong(2, now);
-      for (int i = 0; i < sequences.size(); i++) {
-        copy.setLong(3 + i, sequences.get(i));
+      for (StoredEvent event : events) {
+        copy.setString(1, reason);
+        copy.setLong(2, now);
+        copy.setLong(3, event.sequence());
+        copy.addBatch();
       }
-      copy.executeUpdate();
+      copy.executeBatch();
     }
-    try (PreparedStatement delete = connection.prepareStatement(sql.delete(sequences.size()))) {
-      delete.setQueryTimeout(timeoutSeconds);
-      for (int i = 0; i < sequences.size(); i++) {
-        delete.setLong(1 + i, sequences.get(i));
-      }
-      delete.executeUpdate();
-    }
+    delete(connection, events);
   }
 
   /** Runs {@code work} in a short transaction of its own; rolls back on any failure. */
@@ -620,21 +618,6 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     }
   }
 
-  private List<List<StoredEvent>> chunks(List<StoredEvent> events) {
-    List<List<StoredEvent>> chunks = new ArrayList<>();
-    for (int from = 0; from < events.size(); from += batchSize) {
-      chunks.add(events.subList(from, Math.min(events.size(), from + batchSize)));
-    }
-    return chunks;
-  }
-
-  private static void bindSequences(
-      PreparedStatement statement, int first, List<StoredEvent> events) throws SQLException {
-    for (int i = 0; i < events.size(); i++) {
-      statement.setLong(first + i, events.get(i).sequence());
-    }
-  }
-
   private static List<Long> sequences(List<StoredEvent> events) {
     return events.stream().map(StoredEvent::sequence).toList();
   }
@@ -665,15 +648,22 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
 
   private BackingStoreException failure(String what, SQLException e) {
     return new BackingStoreException(
-        "sql store: "
-            + what
-            + " in table "
-            + tableName
-            + " failed: "
-            + Secrets.maskUrl(String.valueOf(e.getMessage()))
-            + " (SQLState "
-            + e.getSQLState()
-            + ")",
-        e);
+        "sql store: " + what + " in table " + tableName + " failed: " + describe(e), e);
+  }
+
+  /**
+   * The driver's message, short: a batch failure names its cause (not the batch, whose text may
+   * hold whole events), masked and cut to 300 characters.
+   */
+  static String describe(SQLException e) {
+    SQLException cause =
+        e instanceof java.sql.BatchUpdateException && e.getNextException() != null
+            ? e.getNextException()
+            : e;
+    String message = Secrets.maskUrl(String.valueOf(cause.getMessage()));
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "...";
+    }
+    return message + " (SQLState " + cause.getSQLState() + ")";
   }
 }

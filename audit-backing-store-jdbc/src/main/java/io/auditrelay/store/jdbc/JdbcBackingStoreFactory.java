@@ -140,10 +140,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
           "sql store: cannot open the audit table "
               + tableName
               + ": "
-              + Secrets.maskUrl(String.valueOf(e.getMessage()))
-              + " (SQLState "
-              + e.getSQLState()
-              + ")",
+              + JdbcBackingStore.describe(e),
           e);
     } catch (RuntimeException e) {
       closeQuietly(ownPool);
@@ -218,7 +215,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
                   + " and "
                   + SqlStatements.quarantineTable(tableName)
                   + " are missing or incomplete ("
-                  + e.getMessage()
+                  + JdbcBackingStore.describe(e)
                   + ")"
                   + (migrated
                       ? ""

@@ -37,29 +37,27 @@ final class SqlStatements {
     return "SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
   }
 
-  String delete(int count) {
-    return "DELETE FROM " + table + " WHERE seq IN (" + placeholders(count) + ")";
+  // One row per statement, run as a JDBC batch: a lookup by primary key touches no row that
+  // another instance holds, where an IN list may be run as a scan that waits for such rows and
+  // deadlocks (InnoDB locks what it scans).
+
+  String delete() {
+    return "DELETE FROM " + table + " WHERE seq = ?";
   }
 
-  /** Parameters: last error, then the sequences. */
-  String countAttempt(int count) {
-    return "UPDATE "
-        + table
-        + " SET attempts = attempts + 1, last_error = ? WHERE seq IN ("
-        + placeholders(count)
-        + ")";
+  /** Parameters: last error, sequence. */
+  String countAttempt() {
+    return "UPDATE " + table + " SET attempts = attempts + 1, last_error = ? WHERE seq = ?";
   }
 
-  /** Parameters: reason, quarantine time, then the sequences. */
-  String copyToQuarantine(int count) {
+  /** Parameters: reason, quarantine time, sequence. */
+  String copyToQuarantine() {
     return "INSERT INTO "
         + quarantine
         + " (seq, event_id, payload, payload_bytes, appended_at, attempts, reason, quarantined_at)"
         + " SELECT seq, event_id, payload, payload_bytes, appended_at, attempts, ?, ? FROM "
         + table
-        + " WHERE seq IN ("
-        + placeholders(count)
-        + ")";
+        + " WHERE seq = ?";
   }
 
   String backlogStats() {
@@ -78,16 +76,5 @@ final class SqlStatements {
             + " quarantined_at FROM "
             + quarantine
             + " WHERE 1 = 0");
-  }
-
-  private static String placeholders(int count) {
-    if (count < 1) {
-      throw new IllegalArgumentException("no sequences");
-    }
-    StringBuilder out = new StringBuilder(count * 3);
-    for (int i = 0; i < count; i++) {
-      out.append(i == 0 ? "?" : ", ?");
-    }
-    return out.toString();
   }
 }
