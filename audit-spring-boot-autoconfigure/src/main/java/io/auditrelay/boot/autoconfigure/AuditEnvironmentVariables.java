@@ -54,6 +54,7 @@ final class AuditEnvironmentVariables {
           "audit.observer.type-uri",
           "audit.observer.name",
           "audit.observer.id",
+          "audit.sql.migrate",
           "audit.web.trusted-proxies",
           "audit.security.forward-authentication-events");
 

@@ -43,6 +43,8 @@ public class AuditProperties {
 
   private final Observer observer = new Observer();
 
+  private final Sql sql = new Sql();
+
   private final Web web = new Web();
 
   private final Security security = new Security();
@@ -93,6 +95,10 @@ public class AuditProperties {
 
   public Observer getObserver() {
     return observer;
+  }
+
+  public Sql getSql() {
+    return sql;
   }
 
   public Web getWeb() {
@@ -393,6 +399,25 @@ public class AuditProperties {
 
     public void setMaxEventSize(DataSize maxEventSize) {
       this.maxEventSize = maxEventSize;
+    }
+  }
+
+  /** The sql store. */
+  public static class Sql {
+
+    /**
+     * Whether the sql store creates and upgrades its tables with its own Flyway. False when your
+     * own migrations create them (scripts in docs/sql-store.md); same as the store param
+     * skip_migration.
+     */
+    private boolean migrate = true;
+
+    public boolean isMigrate() {
+      return migrate;
+    }
+
+    public void setMigrate(boolean migrate) {
+      this.migrate = migrate;
     }
   }
 

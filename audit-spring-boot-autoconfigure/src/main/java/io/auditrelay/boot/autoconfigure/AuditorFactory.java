@@ -70,7 +70,12 @@ final class AuditorFactory {
       builder.routingKey(rabbit.getRoutingKey());
     }
     customizers.forEach(customizer -> customizer.customize(builder));
-    return builder.build();
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      // e.g. transactional delivery with a store that cannot join transactions
+      throw new AuditConfigurationException(e.getMessage());
+    }
   }
 
   private int maxEventSize() {

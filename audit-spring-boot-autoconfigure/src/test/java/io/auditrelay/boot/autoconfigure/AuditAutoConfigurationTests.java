@@ -51,6 +51,7 @@ class AuditAutoConfigurationTests {
           AuditAutoConfiguration.class,
           AuditMemoryStoreAutoConfiguration.class,
           AuditFileStoreAutoConfiguration.class,
+          AuditSqlStoreAutoConfiguration.class,
           AuditRabbitAutoConfiguration.class,
           AuditMetricsAutoConfiguration.class,
           AuditHealthAutoConfiguration.class,
@@ -205,7 +206,8 @@ class AuditAutoConfigurationTests {
                 assertThat(context)
                     .getFailure()
                     .rootCause()
-                    .hasMessageContaining("unknown store type 'redis'; known types: file, memory"));
+                    .hasMessageContaining(
+                        "unknown store type 'redis'; known types: file, memory, sql"));
   }
 
   @Test
@@ -239,6 +241,86 @@ class AuditAutoConfigurationTests {
                     .rootCause()
                     .hasMessageContaining(
                         "needs the dependency io.auditrelay:audit-backing-store-file"));
+  }
+
+  @Test
+  void buildsTheSqlStoreOnTheApplicationsDataSourceAndJoinsItsTransactions() {
+    contextRunner
+        .withConfiguration(
+            AutoConfigurations.of(
+                org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.datasource.url=jdbc:h2:mem:audit-boot-" + UUID.randomUUID(),
+            "audit.backing-store={\"type\":\"sql\",\"params\":{\"table_name\":\"boot_events\"}}",
+            "audit.delivery-mode=transactional")
+        .run(
+            context -> {
+              assertThat(context.getBean(BackingStore.class).type()).isEqualTo("sql");
+              javax.sql.DataSource dataSource = context.getBean(javax.sql.DataSource.class);
+              var transaction =
+                  new org.springframework.transaction.support.TransactionTemplate(
+                      new org.springframework.jdbc.datasource.DataSourceTransactionManager(
+                          dataSource));
+              Auditor auditor = context.getBean(Auditor.class);
+              var committed = transaction.execute(status -> auditor.record(event()));
+              var rolledBack =
+                  transaction.execute(
+                      status -> {
+                        var future = auditor.record(event());
+                        status.setRollbackOnly();
+                        return future;
+                      });
+              committed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+              assertThat(rolledBack).isCancelled();
+              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+            });
+  }
+
+  @Test
+  void failsStartupWhenTransactionalDeliveryHasAStoreThatCannotJoinTransactions() {
+    contextRunner
+        .withPropertyValues("audit.delivery-mode=transactional")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .isInstanceOf(AuditConfigurationException.class)
+                    .hasMessageContaining("audit.delivery-mode=transactional")
+                    .hasMessageContaining("the memory store cannot"));
+  }
+
+  @Test
+  void namesTheScriptsWhenSqlMigrationsAreOffAndTheTablesAreMissing() {
+    contextRunner
+        .withConfiguration(
+            AutoConfigurations.of(
+                org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.datasource.url=jdbc:h2:mem:audit-boot-" + UUID.randomUUID(),
+            "audit.backing-store={\"type\":\"sql\"}",
+            "audit.sql.migrate=false")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining("missing or incomplete")
+                    .hasStackTraceContaining("docs/sql-store.md"));
+  }
+
+  @Test
+  void backsOffTheSqlStoreTypeWithoutItsModule() {
+    contextRunner
+        .withClassLoader(
+            new FilteredClassLoader(io.auditrelay.store.jdbc.JdbcBackingStoreFactory.class))
+        .withPropertyValues("audit.backing-store={\"type\":\"sql\"}")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "needs the dependency io.auditrelay:audit-backing-store-jdbc"));
   }
 
   @Test
