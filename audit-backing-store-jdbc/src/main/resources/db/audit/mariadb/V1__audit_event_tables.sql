@@ -8,7 +8,10 @@ CREATE TABLE ${table} (
     payload_crc   BIGINT       NOT NULL,
     appended_at   BIGINT       NOT NULL,
     attempts      INT          NOT NULL DEFAULT 0,
-    last_error    VARCHAR(200)
+    last_error    VARCHAR(200),
+    -- claims by lease, where the server has no SKIP LOCKED (MariaDB < 10.6, MySQL < 8.0)
+    lease_owner   VARCHAR(36),
+    lease_until   BIGINT
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 CREATE TABLE ${quarantine} (

@@ -43,19 +43,22 @@ final class BacklogEstimate {
     this.acceptedAt = refreshedAt;
   }
 
-  /** Before a change of this instance starts; pair with one {@code end...} call. */
+  /**
+   * Before a change of this instance starts; always pair with {@link #endChange()} (in a {@code
+   * finally}), and count what the change did with the methods below in between.
+   */
   synchronized void beginChange() {
     changes++;
     changesInFlight++;
   }
 
-  /** A change that failed or changed nothing. */
+  /** After a change, done or failed. */
   synchronized void endChange() {
-    finish();
+    changes++;
+    changesInFlight--;
   }
 
   synchronized void appended(long count, long payloadBytes, Instant appendedAt) {
-    finish();
     events += count;
     bytes += payloadBytes;
     if (oldest == null || appendedAt.isBefore(oldest)) {
@@ -64,12 +67,10 @@ final class BacklogEstimate {
   }
 
   synchronized void removed(long count, long payloadBytes) {
-    finish();
     take(count, payloadBytes);
   }
 
   synchronized void quarantined(long count, long payloadBytes) {
-    finish();
     take(count, payloadBytes);
     quarantinedEvents += count;
     quarantinedBytes += payloadBytes;
@@ -166,11 +167,6 @@ final class BacklogEstimate {
     } finally {
       refreshing.set(false);
     }
-  }
-
-  private void finish() {
-    changes++;
-    changesInFlight--;
   }
 
   private void take(long count, long payloadBytes) {

@@ -53,6 +53,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   private final Supplier<@Nullable DataSource> applicationDataSource;
   private final boolean migrationEnabled;
   private final Clock clock;
+  private final boolean forceLease;
 
   /** For {@link java.util.ServiceLoader}: no application DataSource, so {@code url} is required. */
   public JdbcBackingStoreFactory() {
@@ -69,14 +70,22 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
    */
   public JdbcBackingStoreFactory(
       Supplier<@Nullable DataSource> applicationDataSource, boolean migrationEnabled) {
-    this(applicationDataSource, migrationEnabled, Clock.systemUTC());
+    this(applicationDataSource, migrationEnabled, Clock.systemUTC(), false);
   }
 
+  /**
+   * For tests: {@code forceLease} claims with leases even where {@code SKIP LOCKED} exists, so the
+   * lease path runs against a real MariaDB.
+   */
   JdbcBackingStoreFactory(
-      Supplier<@Nullable DataSource> applicationDataSource, boolean migrationEnabled, Clock clock) {
+      Supplier<@Nullable DataSource> applicationDataSource,
+      boolean migrationEnabled,
+      Clock clock,
+      boolean forceLease) {
     this.applicationDataSource = applicationDataSource;
     this.migrationEnabled = migrationEnabled;
     this.clock = clock;
+    this.forceLease = forceLease;
   }
 
   @Override
@@ -117,31 +126,23 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       dataSource = ownPool;
     }
     try {
-      SqlDialect dialect;
+      SqlDialect.Detected database;
       try (Connection connection = dataSource.getConnection()) {
-        dialect = SqlDialect.detect(connection.getMetaData());
+        database = SqlDialect.detect(connection.getMetaData());
       }
+      boolean skipLocked = database.skipLocked() && !forceLease;
       if (migrate) {
-        SchemaMigration.migrate(dataSource, dialect, tableName);
+        SchemaMigration.migrate(dataSource, database.dialect(), tableName);
       }
-      checkTables(dataSource, dialect, tableName, migrate);
-      return new JdbcBackingStore(
-          dataSource,
-          ownPool,
-          dialect,
-          tableName,
-          batchSize,
-          maxEvents,
-          STATEMENT_TIMEOUT_SECONDS,
-          clock);
+      checkTables(dataSource, database.dialect(), tableName, migrate, !skipLocked);
+      EventRows rows =
+          new EventRows(
+              dataSource, database.dialect(), tableName, STATEMENT_TIMEOUT_SECONDS, clock);
+      return new JdbcBackingStore(rows, skipLocked, ownPool, batchSize, maxEvents);
     } catch (SQLException e) {
       closeQuietly(ownPool);
       throw new BackingStoreException(
-          "sql store: cannot open the audit table "
-              + tableName
-              + ": "
-              + JdbcBackingStore.describe(e),
-          e);
+          "sql store: cannot open the audit table " + tableName + ": " + EventRows.describe(e), e);
     } catch (RuntimeException e) {
       closeQuietly(ownPool);
       throw e;
@@ -201,10 +202,10 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   }
 
   private static void checkTables(
-      DataSource dataSource, SqlDialect dialect, String tableName, boolean migrated)
+      DataSource dataSource, SqlDialect dialect, String tableName, boolean migrated, boolean leased)
       throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
-      for (String probe : new SqlStatements(dialect, tableName).probes()) {
+      for (String probe : new SqlStatements(dialect, tableName).probes(leased)) {
         try (PreparedStatement statement = connection.prepareStatement(probe)) {
           statement.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
           statement.executeQuery().close();
@@ -215,7 +216,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
                   + " and "
                   + SqlStatements.quarantineTable(tableName)
                   + " are missing or incomplete ("
-                  + JdbcBackingStore.describe(e)
+                  + EventRows.describe(e)
                   + ")"
                   + (migrated
                       ? ""

@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.util.Locale;
 
 /**
- * What differs between the supported databases: the migration scripts, identifier quoting and
- * whether {@code SELECT ... FOR UPDATE SKIP LOCKED} exists. Detected from the JDBC metadata.
+ * What differs between the supported databases: the migration scripts and identifier quoting;
+ * {@link #detect} also tells whether {@code SELECT ... FOR UPDATE SKIP LOCKED} exists.
  */
 enum SqlDialect {
   POSTGRESQL("postgresql", '"'),
@@ -38,51 +38,43 @@ enum SqlDialect {
   }
 
   /**
+   * The database behind a connection.
+   *
+   * @param skipLocked whether it has {@code SELECT ... FOR UPDATE SKIP LOCKED}; without it (MariaDB
+   *     before 10.6, MySQL before 8.0) claims take a lease
+   */
+  record Detected(SqlDialect dialect, boolean skipLocked) {}
+
+  /**
    * The dialect of the database behind {@code metadata}.
    *
-   * @throws BackingStoreException for a database, or a version, without {@code SKIP LOCKED}
+   * @throws BackingStoreException for a database, or a version, that is not supported
    */
-  static SqlDialect detect(DatabaseMetaData metadata) throws SQLException {
+  static Detected detect(DatabaseMetaData metadata) throws SQLException {
     String product = metadata.getDatabaseProductName();
     String version = metadata.getDatabaseProductVersion();
     int major = metadata.getDatabaseMajorVersion();
     int minor = metadata.getDatabaseMinorVersion();
     String name = (product + " " + version).toLowerCase(Locale.ROOT);
-    SqlDialect dialect;
-    boolean supported;
     if (name.contains("mariadb")) {
       // MySQL Connector/J reports MariaDB as "MySQL" with a version such as 5.5.5-10.11.6-MariaDB.
       int[] mariadb = mariadbVersion(version, major, minor);
-      dialect = MARIADB;
-      supported = mariadb[0] > 10 || (mariadb[0] == 10 && mariadb[1] >= 6);
-    } else if (name.startsWith("postgresql")) {
-      dialect = POSTGRESQL;
-      supported = major >= 10;
-    } else if (name.startsWith("mysql")) {
-      dialect = MYSQL;
-      supported = major >= 8;
-    } else if (name.startsWith("h2")) {
-      dialect = H2;
-      supported = major > 2 || (major == 2 && minor >= 2);
-    } else {
+      return new Detected(MARIADB, mariadb[0] > 10 || (mariadb[0] == 10 && mariadb[1] >= 6));
+    }
+    if (name.startsWith("mysql")) {
+      return new Detected(MYSQL, major >= 8);
+    }
+    boolean postgres = name.startsWith("postgresql") && major >= 10;
+    boolean h2 = name.startsWith("h2") && (major > 2 || (major == 2 && minor >= 2));
+    if (!postgres && !h2) {
       throw new BackingStoreException(
           "sql store: database "
               + product
               + " "
               + version
-              + " is not supported; use PostgreSQL 10+, MariaDB 10.6+, MySQL 8.0+ or H2 2.2+");
+              + " is not supported; use PostgreSQL 10+, MariaDB, MySQL or H2 2.2+");
     }
-    if (!supported) {
-      throw new BackingStoreException(
-          "sql store: "
-              + product
-              + " "
-              + version
-              + " has no SELECT ... FOR UPDATE SKIP LOCKED, which the store needs to let several"
-              + " instances drain one table; use PostgreSQL 10+, MariaDB 10.6+, MySQL 8.0+ or H2"
-              + " 2.2+");
-    }
-    return dialect;
+    return new Detected(postgres ? POSTGRESQL : H2, true);
   }
 
   private static int[] mariadbVersion(String version, int major, int minor) {

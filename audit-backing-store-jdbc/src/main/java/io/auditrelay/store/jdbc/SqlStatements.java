@@ -32,32 +32,83 @@ final class SqlStatements {
         + " (event_id, payload, payload_bytes, payload_crc, appended_at) VALUES (?, ?, ?, ?, ?)";
   }
 
-  /** The oldest rows no other transaction holds, locked until this transaction ends. */
+  /**
+   * The highest committed sequence, read from a snapshot: claims take nothing above it. A locking
+   * read (InnoDB) sees each row as it is when it gets there, so without this bound it could skip a
+   * row whose insert had not committed yet and take a later one committed meanwhile: out of order.
+   * Everything at or below the bound had committed when it was read (one instance commits its
+   * appends in sequence order).
+   */
+  String claimBound() {
+    return "SELECT MAX(seq) FROM " + table;
+  }
+
+  /**
+   * The oldest rows no other transaction holds, up to a bound, locked until this transaction ends.
+   * Parameters: bound, most rows.
+   */
   String claim() {
-    return "SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
+    return "SELECT "
+        + COLUMNS
+        + " FROM "
+        + table
+        + " WHERE seq <= ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
   }
 
   // One row per statement, run as a JDBC batch: a lookup by primary key touches no row that
   // another instance holds, where an IN list may be run as a scan that waits for such rows and
-  // deadlocks (InnoDB locks what it scans).
+  // deadlocks (InnoDB locks what it scans). With a lease, each also names the lease owner, so an
+  // instance whose lease expired and was taken over changes nothing.
 
-  String delete() {
-    return "DELETE FROM " + table + " WHERE seq = ?";
+  /** Parameters: sequence (, lease owner). */
+  String delete(boolean leased) {
+    return "DELETE FROM " + table + " WHERE seq = ?" + owner(leased);
   }
 
-  /** Parameters: last error, sequence. */
-  String countAttempt() {
-    return "UPDATE " + table + " SET attempts = attempts + 1, last_error = ? WHERE seq = ?";
+  /** Parameters: last error, sequence (, lease owner). A leased row's lease ends. */
+  String countAttempt(boolean leased) {
+    return "UPDATE "
+        + table
+        + " SET attempts = attempts + 1, last_error = ?"
+        + (leased ? ", lease_owner = NULL, lease_until = NULL" : "")
+        + " WHERE seq = ?"
+        + owner(leased);
   }
 
-  /** Parameters: reason, quarantine time, sequence. */
-  String copyToQuarantine() {
+  /** Parameters: reason, quarantine time, sequence (, lease owner). */
+  String copyToQuarantine(boolean leased) {
     return "INSERT INTO "
         + quarantine
         + " (seq, event_id, payload, payload_bytes, appended_at, attempts, reason, quarantined_at)"
         + " SELECT seq, event_id, payload, payload_bytes, appended_at, attempts, ?, ? FROM "
         + table
-        + " WHERE seq = ?";
+        + " WHERE seq = ?"
+        + owner(leased);
+  }
+
+  /**
+   * Leases the oldest rows whose lease is absent or over, timed by the database's clock (MariaDB
+   * and MySQL syntax). Parameters: owner, lease length in milliseconds, bound ({@link
+   * #claimBound}), most rows.
+   */
+  String lease() {
+    String now = "ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000)";
+    return "UPDATE "
+        + table
+        + " SET lease_owner = ?, lease_until = "
+        + now
+        + " + ? WHERE seq <= ? AND (lease_until IS NULL OR lease_until < "
+        + now
+        + ") ORDER BY seq LIMIT ?";
+  }
+
+  /** The rows of one lease. Parameter: owner. */
+  String leased() {
+    return "SELECT " + COLUMNS + " FROM " + table + " WHERE lease_owner = ? ORDER BY seq";
+  }
+
+  private static String owner(boolean leased) {
+    return leased ? " AND lease_owner = ?" : "";
   }
 
   String backlogStats() {
@@ -69,9 +120,15 @@ final class SqlStatements {
   }
 
   /** Queries that fail when a table or column the store needs is missing. */
-  java.util.List<String> probes() {
+  java.util.List<String> probes(boolean leased) {
     return java.util.List.of(
-        "SELECT " + COLUMNS + ", appended_at, attempts, last_error FROM " + table + " WHERE 1 = 0",
+        "SELECT "
+            + COLUMNS
+            + ", appended_at, attempts, last_error"
+            + (leased ? ", lease_owner, lease_until" : "")
+            + " FROM "
+            + table
+            + " WHERE 1 = 0",
         "SELECT seq, event_id, payload, payload_bytes, appended_at, attempts, reason,"
             + " quarantined_at FROM "
             + quarantine

@@ -54,10 +54,18 @@ class SqlStoreAuditorTests {
   private final AmqpBroker broker = RealServers.rabbitmq();
   private final List<AutoCloseable> cleanUp = new CopyOnWriteArrayList<>();
 
-  static Stream<TestDatabase> sharedDatabases() {
-    return Stream.of(
-        TestDatabase.postgres().report("SqlStoreAuditorTests"),
-        TestDatabase.mariadb().report("SqlStoreAuditorTests"));
+  /** Each database, and MariaDB once more with claims by lease (when it is the real one). */
+  static Stream<org.junit.jupiter.params.provider.Arguments> sharedDatabases() {
+    TestDatabase mariadb = TestDatabase.mariadb().report("SqlStoreAuditorTests");
+    Stream<org.junit.jupiter.params.provider.Arguments> plain =
+        Stream.of(
+            org.junit.jupiter.params.provider.Arguments.of(
+                TestDatabase.postgres().report("SqlStoreAuditorTests"), false),
+            org.junit.jupiter.params.provider.Arguments.of(mariadb, false));
+    return mariadb.real()
+        ? Stream.concat(
+            plain, Stream.of(org.junit.jupiter.params.provider.Arguments.of(mariadb, true)))
+        : plain;
   }
 
   @AfterEach
@@ -112,7 +120,8 @@ class SqlStoreAuditorTests {
 
   @ParameterizedTest
   @MethodSource("sharedDatabases")
-  void threeAuditorsOnOneTablePublishEveryEventOnce(TestDatabase database) throws Exception {
+  void threeAuditorsOnOneTablePublishEveryEventOnce(TestDatabase database, boolean lease)
+      throws Exception {
     String queue = "audit-sql-shared-" + UUID.randomUUID();
     QueueReader reader = reader(queue).declare();
     String table = table(database);
@@ -120,7 +129,7 @@ class SqlStoreAuditorTests {
     List<BackingStore> stores = new ArrayList<>();
     List<Auditor> auditors = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      BackingStore store = database.open(table, Map.of("batch_size", 50));
+      BackingStore store = database.open(table, Map.of("batch_size", 50), lease);
       stores.add(store);
       auditors.add(auditor(broker.uri(), queue, store, DeliveryMode.WRITE_AHEAD));
     }

@@ -13,10 +13,16 @@ import org.junit.jupiter.api.TestInstance;
 abstract class SqlStoreConformanceTests extends BackingStoreConformanceTests {
 
   private final TestDatabase database;
+  private final boolean lease;
   private final List<String> tables = new CopyOnWriteArrayList<>();
 
   SqlStoreConformanceTests(TestDatabase database) {
+    this(database, false);
+  }
+
+  SqlStoreConformanceTests(TestDatabase database, boolean lease) {
     this.database = database;
+    this.lease = lease;
   }
 
   @Override
@@ -32,7 +38,7 @@ abstract class SqlStoreConformanceTests extends BackingStoreConformanceTests {
   private BackingStore open(Map<String, Object> extra) {
     String table = TestDatabase.uniqueTable("conformance");
     tables.add(table);
-    return database.open(table, extra);
+    return database.open(table, extra, lease);
   }
 
   @AfterAll

@@ -110,9 +110,15 @@ record TestDatabase(String url, String username, String password, String describ
 
   /** Opens a store on {@code table} with its own pool. */
   BackingStore open(String table, Map<String, Object> extra) {
+    return open(table, extra, false);
+  }
+
+  /** Opens a store on {@code table}; {@code lease}: claims by lease even with SKIP LOCKED. */
+  BackingStore open(String table, Map<String, Object> extra, boolean lease) {
     Map<String, Object> params = params(table);
     params.putAll(extra);
-    return new JdbcBackingStoreFactory().create(new StoreParams("test", "sql", params));
+    return new JdbcBackingStoreFactory(() -> null, true, java.time.Clock.systemUTC(), lease)
+        .create(new StoreParams("test", "sql", params));
   }
 
   /** A pool on this database, as an application's DataSource. */

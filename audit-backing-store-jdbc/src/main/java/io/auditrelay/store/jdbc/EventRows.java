@@ -1,0 +1,316 @@
+package io.auditrelay.store.jdbc;
+
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.Secrets;
+import io.auditrelay.store.StoreStats;
+import io.auditrelay.store.StoredEvent;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The statements on event rows that both ways of claiming share: reading claimed rows (and telling
+ * the unreadable ones apart), deleting, counting attempts, moving to quarantine, and short
+ * transactions. Keeps the {@link BacklogEstimate} in step with what it changes.
+ */
+final class EventRows {
+
+  private static final Logger log = LoggerFactory.getLogger(EventRows.class);
+  private static final int MAX_ERROR_LENGTH = 200;
+  private static final int MAX_REASON_LENGTH = 500;
+
+  private final DataSource dataSource;
+  private final SqlDialect dialect;
+  private final SqlStatements sql;
+  private final String tableName;
+  private final int timeoutSeconds;
+  private final Clock clock;
+  private final BacklogEstimate estimate;
+
+  EventRows(
+      DataSource dataSource,
+      SqlDialect dialect,
+      String tableName,
+      int timeoutSeconds,
+      Clock clock) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.sql = new SqlStatements(dialect, tableName);
+    this.tableName = tableName;
+    this.timeoutSeconds = timeoutSeconds;
+    this.clock = clock;
+    this.estimate = new BacklogEstimate(this::queryStats);
+  }
+
+  String tableName() {
+    return tableName;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  SqlStatements sql() {
+    return sql;
+  }
+
+  BacklogEstimate estimate() {
+    return estimate;
+  }
+
+  int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  /**
+   * Reads claimed rows: readable ones to {@code claimed}, the others (payload changed, NULL) to
+   * {@code corrupt} with the reason. Columns: seq, event_id, payload, payload_bytes, payload_crc.
+   */
+  static void read(ResultSet rows, List<StoredEvent> claimed, Map<StoredEvent, String> corrupt)
+      throws SQLException {
+    while (rows.next()) {
+      long sequence = rows.getLong(1);
+      String id = rows.getString(2);
+      String text = rows.getString(3);
+      int length = rows.getInt(4);
+      long crc = rows.getLong(5);
+      byte[] payload = Payloads.bytes(text == null ? "" : text);
+      // As long as the row says, so that the quarantine counts what the backlog counted.
+      StoredEvent asCounted = new StoredEvent(sequence, id == null ? "" : id, new byte[length]);
+      if (id == null || text == null) {
+        corrupt.put(asCounted, "event id or payload is NULL");
+      } else if (payload.length != length) {
+        corrupt.put(asCounted, "payload is " + payload.length + " bytes, the row says " + length);
+      } else if (Payloads.crc(payload) != crc) {
+        corrupt.put(asCounted, "payload checksum mismatch (the row was changed)");
+      } else {
+        claimed.add(new StoredEvent(sequence, id, payload));
+      }
+    }
+  }
+
+  /** The claim bound ({@link SqlStatements#claimBound}); -1 when the table is empty. */
+  long claimBound(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql.claimBound())) {
+      statement.setQueryTimeout(timeoutSeconds);
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        long bound = result.getLong(1);
+        return result.wasNull() ? -1 : bound;
+      }
+    }
+  }
+
+  /** Deletes rows (of the lease {@code owner}, if given); returns how many. */
+  int delete(Connection connection, List<StoredEvent> events, @Nullable String owner)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql.delete(owner != null))) {
+      statement.setQueryTimeout(timeoutSeconds);
+      for (StoredEvent event : events) {
+        statement.setLong(1, event.sequence());
+        if (owner != null) {
+          statement.setString(2, owner);
+        }
+        statement.addBatch();
+      }
+      int deleted = 0;
+      for (int count : statement.executeBatch()) {
+        // SUCCESS_NO_INFO (-2): done, count unknown; counted, a refresh corrects a miss.
+        deleted += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+      }
+      return deleted;
+    }
+  }
+
+  /** Counts a failed attempt and keeps its reason (and ends a lease of {@code owner}). */
+  void countAttempt(
+      Connection connection, List<StoredEvent> events, String reason, @Nullable String owner)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(sql.countAttempt(owner != null))) {
+      statement.setQueryTimeout(timeoutSeconds);
+      for (StoredEvent event : events) {
+        statement.setString(1, truncate(reason, MAX_ERROR_LENGTH));
+        statement.setLong(2, event.sequence());
+        if (owner != null) {
+          statement.setString(3, owner);
+        }
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+  }
+
+  /** Copies rows to the quarantine table and deletes them, in the given transaction. */
+  void moveToQuarantine(
+      Connection connection, List<StoredEvent> events, String reason, @Nullable String owner)
+      throws SQLException {
+    long now = clock.millis();
+    try (PreparedStatement copy =
+        connection.prepareStatement(sql.copyToQuarantine(owner != null))) {
+      copy.setQueryTimeout(timeoutSeconds);
+      for (StoredEvent event : events) {
+        copy.setString(1, truncate(reason, MAX_REASON_LENGTH));
+        copy.setLong(2, now);
+        copy.setLong(3, event.sequence());
+        if (owner != null) {
+          copy.setString(4, owner);
+        }
+        copy.addBatch();
+      }
+      copy.executeBatch();
+    }
+    delete(connection, events, owner);
+  }
+
+  /**
+   * Moves unreadable rows to quarantine and commits {@code connection}, which holds them (locked or
+   * leased by {@code owner}); logs and counts them.
+   */
+  void quarantineUnreadable(
+      Connection connection, Map<StoredEvent, String> corrupt, @Nullable String owner)
+      throws SQLException {
+    estimate.beginChange();
+    try {
+      for (Map.Entry<StoredEvent, String> row : corrupt.entrySet()) {
+        moveToQuarantine(connection, List.of(row.getKey()), row.getValue(), owner);
+      }
+      connection.commit();
+      estimate.quarantined(corrupt.size(), bytes(List.copyOf(corrupt.keySet())));
+    } finally {
+      estimate.endChange();
+    }
+    log.warn(
+        "Quarantined {} unreadable row(s) of audit table {} (sequences {}): {}",
+        corrupt.size(),
+        tableName,
+        corrupt.keySet().stream().map(StoredEvent::sequence).toList(),
+        corrupt.values());
+  }
+
+  /** The exact content of both tables, for the {@link BacklogEstimate}. */
+  private StoreStats queryStats() throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      long events;
+      long bytes;
+      long oldest;
+      boolean hasOldest;
+      try (PreparedStatement statement = connection.prepareStatement(sql.backlogStats())) {
+        statement.setQueryTimeout(timeoutSeconds);
+        try (ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          events = rows.getLong(1);
+          bytes = rows.getLong(2);
+          oldest = rows.getLong(3);
+          hasOldest = !rows.wasNull();
+        }
+      }
+      try (PreparedStatement statement = connection.prepareStatement(sql.quarantineStats())) {
+        statement.setQueryTimeout(timeoutSeconds);
+        try (ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          return new StoreStats(
+              events,
+              bytes,
+              hasOldest ? Instant.ofEpochMilli(oldest) : null,
+              rows.getLong(1),
+              rows.getLong(2));
+        }
+      }
+    }
+  }
+
+  /** Counts deleted rows in the estimate, inside a change. */
+  void countRemoved(List<StoredEvent> events, int deleted) {
+    if (deleted == events.size()) {
+      estimate.removed(deleted, bytes(events));
+    } else {
+      // Some were gone already (acknowledged twice, or by another instance): count exactly.
+      estimate.refresh(true);
+    }
+  }
+
+  /** A connection for a transaction of its own, reading committed rows only. */
+  Connection begin() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try {
+      connection.setAutoCommit(false);
+      // Under MariaDB's default (repeatable read) a locking read would also lock the gap at the
+      // end of the table and hold back every insert while the claim is published.
+      if (dialect != SqlDialect.H2) {
+        try (Statement statement = connection.createStatement()) {
+          statement.setQueryTimeout(timeoutSeconds);
+          statement.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        }
+      }
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      Jdbc.rollbackAndRelease(connection);
+      throw e;
+    }
+  }
+
+  /** Runs {@code work} in a short transaction of its own; rolls back on any failure. */
+  <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    Connection connection = begin();
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      Jdbc.release(connection);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      Jdbc.rollbackAndRelease(connection);
+      throw e;
+    }
+  }
+
+  /** Work inside {@link #inTransaction}. */
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** An exception that says what failed on which table, without a secret or an event's text. */
+  BackingStoreException failure(String what, SQLException e) {
+    return new BackingStoreException(
+        "sql store: " + what + " in table " + tableName + " failed: " + describe(e), e);
+  }
+
+  /**
+   * The driver's message, short: a batch failure names its cause (not the batch, whose text may
+   * hold whole events), masked and cut to 300 characters.
+   */
+  static String describe(SQLException e) {
+    SQLException cause =
+        e instanceof BatchUpdateException && e.getNextException() != null
+            ? e.getNextException()
+            : e;
+    String message = Secrets.maskUrl(String.valueOf(cause.getMessage()));
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "...";
+    }
+    return message + " (SQLState " + cause.getSQLState() + ")";
+  }
+
+  static long bytes(List<StoredEvent> events) {
+    return events.stream().mapToLong(e -> e.payload().length).sum();
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max);
+  }
+}

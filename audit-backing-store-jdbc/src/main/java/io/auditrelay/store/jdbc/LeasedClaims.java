@@ -1,0 +1,151 @@
+package io.auditrelay.store.jdbc;
+
+import io.auditrelay.store.Claim;
+import io.auditrelay.store.StoredEvent;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Claims with a lease, for MariaDB before 10.6 and MySQL before 8.0, which have no {@code SKIP
+ * LOCKED}: a short transaction marks the oldest free rows with a new owner token and an expiry
+ * ({@value #LEASE_MILLIS} ms, timed by the database's clock so that instances need not agree on
+ * time), and reads them back. Acknowledge, release and quarantine act only on rows that still carry
+ * the token. A lease that expires (the instance died, or stalled longer than the lease) lets
+ * another instance take the rows: the only way a row is published twice.
+ */
+final class LeasedClaims implements Claims {
+
+  /** How long a claim is held: far beyond the publisher's confirm timeout. */
+  static final long LEASE_MILLIS = 60_000;
+
+  private final EventRows rows;
+  private final Map<Long, String> owners = new HashMap<>();
+
+  LeasedClaims(EventRows rows) {
+    this.rows = rows;
+  }
+
+  @Override
+  public Claim claim(int limit) {
+    while (true) {
+      String owner = UUID.randomUUID().toString();
+      List<StoredEvent> claimed = new ArrayList<>();
+      Map<StoredEvent, String> corrupt = new LinkedHashMap<>();
+      try {
+        rows.inTransaction(
+            connection -> {
+              try (PreparedStatement lease = connection.prepareStatement(rows.sql().lease())) {
+                lease.setQueryTimeout(rows.timeoutSeconds());
+                lease.setString(1, owner);
+                lease.setLong(2, LEASE_MILLIS);
+                lease.setLong(3, rows.claimBound(connection));
+                lease.setInt(4, limit);
+                lease.executeUpdate();
+              }
+              try (PreparedStatement read = connection.prepareStatement(rows.sql().leased())) {
+                read.setQueryTimeout(rows.timeoutSeconds());
+                read.setString(1, owner);
+                try (ResultSet result = read.executeQuery()) {
+                  EventRows.read(result, claimed, corrupt);
+                }
+              }
+              if (!corrupt.isEmpty()) {
+                rows.quarantineUnreadable(connection, corrupt, owner);
+              }
+              return null;
+            });
+      } catch (SQLException e) {
+        throw rows.failure("claiming events", e);
+      }
+      if (claimed.isEmpty() && !corrupt.isEmpty()) {
+        continue; // only unreadable rows, now in quarantine: look behind them
+      }
+      claimed.forEach(e -> owners.put(e.sequence(), owner));
+      return claimed.isEmpty() ? Claim.empty() : new Claim(claimed);
+    }
+  }
+
+  @Override
+  public void acknowledge(Claim claim) {
+    for (Map.Entry<String, List<StoredEvent>> lease : byOwner(claim).entrySet()) {
+      List<StoredEvent> events = lease.getValue();
+      rows.estimate().beginChange();
+      try {
+        int deleted = rows.inTransaction(c -> rows.delete(c, events, lease.getKey()));
+        rows.countRemoved(events, deleted);
+      } catch (SQLException e) {
+        throw rows.failure("acknowledging " + events.size() + " events", e);
+      } finally {
+        rows.estimate().endChange();
+      }
+      forget(events);
+    }
+  }
+
+  @Override
+  public void release(Claim claim, String reason) {
+    for (Map.Entry<String, List<StoredEvent>> lease : byOwner(claim).entrySet()) {
+      List<StoredEvent> events = lease.getValue();
+      try {
+        rows.inTransaction(
+            c -> {
+              rows.countAttempt(c, events, reason, lease.getKey());
+              return null;
+            });
+      } catch (SQLException e) {
+        throw rows.failure("releasing " + events.size() + " events", e);
+      }
+      forget(events);
+    }
+  }
+
+  @Override
+  public void quarantine(Claim claim, String reason) {
+    for (Map.Entry<String, List<StoredEvent>> lease : byOwner(claim).entrySet()) {
+      List<StoredEvent> events = lease.getValue();
+      rows.estimate().beginChange();
+      try {
+        rows.inTransaction(
+            c -> {
+              rows.moveToQuarantine(c, events, reason, lease.getKey());
+              return null;
+            });
+        rows.estimate().quarantined(events.size(), EventRows.bytes(events));
+      } catch (SQLException e) {
+        throw rows.failure("quarantining " + events.size() + " events", e);
+      } finally {
+        rows.estimate().endChange();
+      }
+      forget(events);
+    }
+  }
+
+  @Override
+  public void close() {
+    // Nothing is held open: leases run out by themselves.
+    owners.clear();
+  }
+
+  /** Claimed events by lease owner; events this store does not hold are ignored. */
+  private Map<String, List<StoredEvent>> byOwner(Claim claim) {
+    Map<String, List<StoredEvent>> parts = new LinkedHashMap<>();
+    for (StoredEvent event : claim.events()) {
+      String owner = owners.get(event.sequence());
+      if (owner != null) {
+        parts.computeIfAbsent(owner, o -> new ArrayList<>()).add(event);
+      }
+    }
+    return parts;
+  }
+
+  private void forget(List<StoredEvent> events) {
+    events.forEach(e -> owners.remove(e.sequence()));
+  }
+}

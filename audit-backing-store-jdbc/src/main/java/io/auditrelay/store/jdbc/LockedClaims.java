@@ -1,0 +1,197 @@
+package io.auditrelay.store.jdbc;
+
+import io.auditrelay.store.Claim;
+import io.auditrelay.store.StoredEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims with {@code SELECT ... ORDER BY seq LIMIT n FOR UPDATE SKIP LOCKED}: the rows stay locked
+ * by an open transaction ({@link OpenClaim}) while they are published, so another instance skips
+ * them; quarantine and release work inside that transaction, which commits at the acknowledge (or
+ * when every row of it was dealt with). A crash or a lost connection rolls it back and the rows
+ * return to the head.
+ */
+final class LockedClaims implements Claims {
+
+  private static final Logger log = LoggerFactory.getLogger(LockedClaims.class);
+
+  private final EventRows rows;
+  private final Map<Long, OpenClaim> open = new HashMap<>();
+
+  LockedClaims(EventRows rows) {
+    this.rows = rows;
+  }
+
+  @Override
+  public Claim claim(int limit) {
+    while (true) {
+      Connection connection;
+      try {
+        connection = rows.begin();
+      } catch (SQLException e) {
+        throw rows.failure("claiming events", e);
+      }
+      try {
+        List<StoredEvent> claimed = new ArrayList<>();
+        Map<StoredEvent, String> corrupt = new LinkedHashMap<>();
+        long bound = rows.claimBound(connection);
+        try (PreparedStatement select = connection.prepareStatement(rows.sql().claim())) {
+          select.setQueryTimeout(rows.timeoutSeconds());
+          select.setLong(1, bound);
+          select.setInt(2, limit);
+          try (ResultSet result = select.executeQuery()) {
+            EventRows.read(result, claimed, corrupt);
+          }
+        }
+        if (!corrupt.isEmpty()) {
+          // Out of the queue at once; the readable rows are claimed again, freshly locked.
+          rows.quarantineUnreadable(connection, corrupt, null);
+          Jdbc.release(connection);
+          continue;
+        }
+        if (claimed.isEmpty()) {
+          Jdbc.rollbackAndRelease(connection);
+          return Claim.empty();
+        }
+        OpenClaim claim = new OpenClaim(connection, claimed);
+        claimed.forEach(e -> open.put(e.sequence(), claim));
+        return new Claim(claimed);
+      } catch (SQLException e) {
+        Jdbc.rollbackAndRelease(connection);
+        throw rows.failure("claiming events", e);
+      }
+    }
+  }
+
+  @Override
+  public void acknowledge(Claim claim) {
+    List<StoredEvent> stale = new ArrayList<>();
+    for (Map.Entry<OpenClaim, List<StoredEvent>> part : byTransaction(claim, stale).entrySet()) {
+      OpenClaim transaction = part.getKey();
+      List<StoredEvent> events = part.getValue();
+      forget(transaction);
+      rows.estimate().beginChange();
+      try {
+        int deleted = rows.delete(transaction.connection(), events, null);
+        transaction.commit();
+        countQuarantined(transaction);
+        rows.countRemoved(events, deleted);
+      } catch (SQLException e) {
+        transaction.abandon();
+        throw rows.failure("acknowledging " + events.size() + " events", e);
+      } finally {
+        rows.estimate().endChange();
+      }
+    }
+    if (!stale.isEmpty()) {
+      // Delivered events whose claim transaction ended (an earlier acknowledge failed): delete
+      // them now, so they are not published again.
+      rows.estimate().beginChange();
+      try {
+        rows.countRemoved(stale, rows.inTransaction(c -> rows.delete(c, stale, null)));
+      } catch (SQLException e) {
+        throw rows.failure("acknowledging " + stale.size() + " events", e);
+      } finally {
+        rows.estimate().endChange();
+      }
+    }
+  }
+
+  @Override
+  public void release(Claim claim, String reason) {
+    // Events of an ended claim transaction are back in the queue already.
+    for (Map.Entry<OpenClaim, List<StoredEvent>> part :
+        byTransaction(claim, new ArrayList<>()).entrySet()) {
+      OpenClaim transaction = part.getKey();
+      List<StoredEvent> events = part.getValue();
+      try {
+        rows.countAttempt(transaction.connection(), events, reason, null);
+      } catch (SQLException e) {
+        // The attempt is not counted; the rows return to the head with the rollback.
+        forget(transaction);
+        transaction.abandon();
+        throw rows.failure("releasing " + events.size() + " events", e);
+      }
+      finishIfResolved(transaction, events);
+    }
+  }
+
+  @Override
+  public void quarantine(Claim claim, String reason) {
+    List<StoredEvent> stale = new ArrayList<>();
+    for (Map.Entry<OpenClaim, List<StoredEvent>> part : byTransaction(claim, stale).entrySet()) {
+      OpenClaim transaction = part.getKey();
+      List<StoredEvent> events = part.getValue();
+      try {
+        rows.moveToQuarantine(transaction.connection(), events, reason, null);
+        transaction.quarantined(events.size(), EventRows.bytes(events));
+      } catch (SQLException e) {
+        forget(transaction);
+        transaction.abandon();
+        throw rows.failure("quarantining " + events.size() + " events", e);
+      }
+      finishIfResolved(transaction, events);
+    }
+    if (!stale.isEmpty()) {
+      log.debug(
+          "Not quarantining {} event(s) of an ended claim: they are back in the queue",
+          stale.size());
+    }
+  }
+
+  @Override
+  public void close() {
+    new HashSet<>(open.values()).forEach(OpenClaim::abandon);
+    open.clear();
+  }
+
+  /** Groups claimed events by their open transaction; the others go to {@code stale}. */
+  private Map<OpenClaim, List<StoredEvent>> byTransaction(Claim claim, List<StoredEvent> stale) {
+    Map<OpenClaim, List<StoredEvent>> parts = new LinkedHashMap<>();
+    for (StoredEvent event : claim.events()) {
+      OpenClaim transaction = open.get(event.sequence());
+      if (transaction == null) {
+        stale.add(event);
+      } else {
+        parts.computeIfAbsent(transaction, t -> new ArrayList<>()).add(event);
+      }
+    }
+    return parts;
+  }
+
+  private void finishIfResolved(OpenClaim transaction, List<StoredEvent> events) {
+    events.forEach(e -> open.remove(e.sequence()));
+    if (!transaction.resolve(events)) {
+      return;
+    }
+    rows.estimate().beginChange();
+    try {
+      transaction.commit();
+      countQuarantined(transaction);
+    } catch (SQLException e) {
+      transaction.abandon();
+      throw rows.failure("ending a claim", e);
+    } finally {
+      rows.estimate().endChange();
+    }
+  }
+
+  private void countQuarantined(OpenClaim transaction) {
+    rows.estimate().quarantined(transaction.quarantinedEvents(), transaction.quarantinedBytes());
+  }
+
+  private void forget(OpenClaim transaction) {
+    transaction.unresolved().forEach(open::remove);
+  }
+}
