@@ -1,4 +1,4 @@
--- Audit Relay SQL store, MySQL 8.0+. ${table} and ${quarantine} are quoted table names.
+-- Audit Relay SQL store, MySQL. ${table} and ${quarantine} are the quoted table names.
 -- utf8mb4_bin keeps every character and compares bytes; LONGTEXT holds any event size.
 CREATE TABLE ${table} (
     seq           BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
