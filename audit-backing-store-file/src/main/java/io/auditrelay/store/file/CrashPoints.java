@@ -16,6 +16,12 @@ final class CrashPoints {
   static final String AFTER_FSYNC_BEFORE_RETURN = "after-fsync-before-return";
   static final String BEFORE_POSITION_RENAME = "before-position-rename";
 
+  /**
+   * Entering {@code acknowledge}: in the Auditor's drain this is the point between the broker's
+   * confirm and the store's acknowledge.
+   */
+  static final String BEFORE_ACKNOWLEDGE = "before-acknowledge";
+
   private static final String ARMED = System.getProperty("audit.file-store.crash-point");
   private static final AtomicInteger COUNTDOWN =
       new AtomicInteger(Integer.getInteger("audit.file-store.crash-after", 1));

@@ -692,6 +692,7 @@ public final class FileBackingStore implements BackingStore {
 
   @Override
   public synchronized void acknowledge(Claim claim) {
+    CrashPoints.reached(CrashPoints.BEFORE_ACKNOWLEDGE);
     boolean any = false;
     for (StoredEvent event : claim.events()) {
       Entry entry = claimed.remove(event.sequence());

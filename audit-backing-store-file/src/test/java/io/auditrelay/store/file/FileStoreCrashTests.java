@@ -2,8 +2,13 @@ package io.auditrelay.store.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.core.Auditor;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
+import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.QueueReader;
+import io.auditrelay.testsupport.RealServers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -98,6 +105,72 @@ class FileStoreCrashTests {
       System.out.printf(
           "[audit-crash] point=%s after=%d acked=%d drained=%d recovered=%d%n",
           point, after, acked.size(), drained.size(), recovered.size());
+    }
+  }
+
+  /**
+   * The pipeline's own point: the child's Auditor halts between the broker's confirm and the
+   * store's acknowledge. After a restart on the same directory every event whose future completed
+   * reaches the queue; the confirmed but unacknowledged batch comes again (at-least-once, same id).
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void anAuditorHaltedBetweenConfirmAndAcknowledgeLosesNothing() throws Exception {
+    AmqpBroker broker = RealServers.rabbitmq();
+    RealServers.report(getClass().getSimpleName(), broker.describe());
+    String queue = "audit-file-crash-" + UUID.randomUUID();
+    Path dir = Files.createTempDirectory("audit-crash-ack").resolve("store");
+    int after = 3 + new SplittableRandom(System.nanoTime()).nextInt(10);
+    Set<Integer> acked = ConcurrentHashMap.newKeySet();
+    try (QueueReader reader = new QueueReader(broker, queue).declare()) {
+      Process child =
+          TestFileStores.childJvm(
+                  List.of(
+                      "-Daudit.file-store.crash-point=" + CrashPoints.BEFORE_ACKNOWLEDGE,
+                      "-Daudit.file-store.crash-after=" + after),
+                  AuditorCrashChild.class.getName(),
+                  dir.toString(),
+                  broker.uri(),
+                  queue)
+              .redirectErrorStream(true)
+              .start();
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          if (line.startsWith("ACK ")) {
+            acked.add(Integer.parseInt(line.substring(4)));
+          }
+        }
+      }
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(child.exitValue()).as("halted before acknowledge #%d", after).isEqualTo(137);
+      int beforeRestart = reader.poll().size();
+
+      try (Auditor restarted = AuditorCrashChild.auditor(dir, broker.uri(), queue)) {
+        Awaitility.await()
+            .atMost(60, TimeUnit.SECONDS)
+            .until(() -> restarted.state().orElseThrow().store().events() == 0);
+      }
+      List<Integer> delivered =
+          reader.poll().stream()
+              .map(d -> CadfJson.read(d.body()).tags().get(0))
+              .map(tag -> Integer.parseInt(tag.substring("n?value=".length())))
+              .toList();
+      assertThat(new HashSet<>(delivered)).containsAll(acked);
+      long duplicates = delivered.size() - new HashSet<>(delivered).size();
+      assertThat(duplicates).as("the confirmed, unacknowledged batch comes again").isPositive();
+      System.out.printf(
+          "[audit-crash] point=%s after=%d acked=%d delivered-before-restart=%d delivered=%d"
+              + " duplicates=%d%n",
+          CrashPoints.BEFORE_ACKNOWLEDGE,
+          after,
+          acked.size(),
+          beforeRestart,
+          delivered.size(),
+          duplicates);
+      reader.delete();
     }
   }
 
