@@ -365,6 +365,16 @@ public final class AuditorBuilder {
     factory.setPublisherReturns(true);
     factory.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, connectionTimeout.toMillis()));
     factory.setConnectionNameStrategy(cf -> "audit-relay-" + name);
+    // Spring AMQP's own executor for closing channels has non-daemon threads that are only shut
+    // down by a ContextClosedEvent: outside Spring they kept the JVM alive for a minute after
+    // close(). Daemon threads of ours, which outlive nothing.
+    factory.setExecutor(
+        java.util.concurrent.Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "audit-amqp-" + name);
+              thread.setDaemon(true);
+              return thread;
+            }));
     return factory;
   }
 

@@ -43,7 +43,7 @@ final class DeliveryLoop implements Runnable {
   private final AuditMetrics metrics;
   private final Semaphore wakeup = new Semaphore(0);
 
-  /** Accepted events not yet durable, oldest first; at most one batch. */
+  /** Accepted events not yet durable, oldest first; at most one append batch. */
   private final List<Pending> held = new ArrayList<>();
 
   /** Rejections per event id, for quarantine; forgotten when the event leaves the store. */
@@ -104,9 +104,12 @@ final class DeliveryLoop implements Runnable {
     if (held.isEmpty()) {
       Pending first = handoff.poll(waitNanos(), TimeUnit.NANOSECONDS);
       if (first != null) {
-        List<Pending> batch = new ArrayList<>(batchSize);
+        // Appended events share one durable write (one fsync, one commit): in the modes that
+        // append every event, take more than one publish batch at a time.
+        int take = mode == DeliveryMode.BUFFER_ON_FAILURE ? batchSize : appendBatchSize();
+        List<Pending> batch = new ArrayList<>(take);
         batch.add(first);
-        handoff.drainTo(batch, batchSize - 1);
+        handoff.drainTo(batch, take - 1);
         batch.removeIf(Pending::isMarker);
         if (!batch.isEmpty()) {
           deliverLive(batch);
@@ -122,6 +125,11 @@ final class DeliveryLoop implements Runnable {
       }
     }
     drain();
+  }
+
+  /** Events per append in write-ahead mode: ten publish batches, at least 1000. */
+  private int appendBatchSize() {
+    return Math.max(1000, batchSize * 10);
   }
 
   private boolean finished() {
@@ -176,8 +184,19 @@ final class DeliveryLoop implements Runnable {
     if (held.isEmpty() || System.nanoTime() - storeRetryAt < 0) {
       return;
     }
+    List<Pending> part = held;
     try {
-      store.append(toEvents(held));
+      try {
+        store.append(toEvents(held));
+      } catch (BackingStoreFullException e) {
+        if (held.size() <= batchSize) {
+          throw e;
+        }
+        // A large append batch may not fit where a publish batch still does: never let the
+        // batch size alone keep events out of a store with room.
+        part = held.subList(0, batchSize);
+        store.append(toEvents(part));
+      }
     } catch (BackingStoreFullException e) {
       storeProblem(true, e);
       return;
@@ -187,9 +206,9 @@ final class DeliveryLoop implements Runnable {
     }
     // State first, futures last: a caller woken by its future sees the store as healthy.
     storeRecovered();
-    metrics.stored().increment(held.size());
-    held.forEach(p -> p.future().complete(null));
-    held.clear();
+    metrics.stored().increment(part.size());
+    part.forEach(p -> p.future().complete(null));
+    part.clear();
   }
 
   /** Publishes the oldest stored batch, if the broker may be tried and the store has a backlog. */

@@ -138,6 +138,44 @@ class DeliveryLoopTests {
   }
 
   @Test
+  void writeAheadAppendsMoreThanOnePublishBatchPerWrite() throws Exception {
+    publisher.holdFirstCall(); // the drain stalls, the hand-off queue fills behind it
+    start(DeliveryMode.WRITE_AHEAD, 5);
+    List<CompletableFuture<Void>> futures = record(500);
+    publisher.release();
+
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+    assertThat(store.largestAppend.get()).as("events per append").isGreaterThan(10);
+    await().atMost(WAIT).until(() -> publisher.published.size() == 500);
+  }
+
+  @Test
+  void aLargeAppendBatchThatDoesNotFitIsStoredInPublishBatches() throws Exception {
+    FlakyStore small = new FlakyStore(new MemoryBackingStore(50, Clock.systemUTC()));
+    publisher.holdFirstCall();
+    auditor =
+        Auditor.builder()
+            .queueName("q")
+            .publisher(publisher)
+            .backingStore(small)
+            .deliveryMode(DeliveryMode.WRITE_AHEAD)
+            .batchSize(10)
+            .initialBackoff(Duration.ofMillis(5))
+            .maxBackoff(Duration.ofMillis(50))
+            .meterRegistry(registry)
+            .shutdownHook(false)
+            .build();
+    List<CompletableFuture<Void>> futures = record(500);
+    publisher.release();
+
+    // Without the fallback, a held batch larger than the store's capacity would never fit.
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> publisher.published.size() == 500);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
   void aFailingStoreKeepsEventsInMemoryAndRecoversWithoutAnyStickyFlag() {
     // Anchor lessons 1-3: the failed write dropped the event, and a sticky "full" flag blocked
     // forever.
@@ -280,6 +318,7 @@ class DeliveryLoopTests {
     final AtomicInteger failAppend = new AtomicInteger();
     final AtomicInteger failAcknowledge = new AtomicInteger();
     final AtomicInteger acknowledgeCalls = new AtomicInteger();
+    final AtomicInteger largestAppend = new AtomicInteger();
 
     FlakyStore(BackingStore delegate) {
       this.delegate = delegate;
@@ -301,6 +340,7 @@ class DeliveryLoopTests {
         throw new BackingStoreException("disk on fire");
       }
       delegate.append(batch);
+      largestAppend.accumulateAndGet(batch.size(), Math::max);
     }
 
     @Override

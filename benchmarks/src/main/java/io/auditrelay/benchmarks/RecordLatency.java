@@ -1,0 +1,80 @@
+package io.auditrelay.benchmarks;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.core.Auditor;
+import io.auditrelay.store.StoreParams;
+import io.auditrelay.store.memory.MemoryBackingStoreFactory;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * {@code record.latency.p99}: the time a caller spends in {@code record()} while the hand-off queue
+ * is not full (ours), against publishing the same event synchronously and waiting for its confirm
+ * (peer: what an auditor would do without a pipeline), on the real broker.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class RecordLatency {
+
+  private final CadfEvent event = Fixtures.event();
+  private final byte[] bytes = Fixtures.eventBytes();
+  private String queue;
+  private Auditor auditor;
+  private Connection connection;
+  private Channel channel;
+
+  @Setup(Level.Trial)
+  public void start() throws Exception {
+    queue = Fixtures.unique("bench-latency");
+    auditor =
+        Fixtures.auditor(
+                queue,
+                new MemoryBackingStoreFactory()
+                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))))
+            .build();
+    connection = Fixtures.rabbitConnection();
+    channel = connection.createChannel();
+    Fixtures.declare(channel, queue);
+    channel.confirmSelect();
+  }
+
+  /** Keeps the hand-off queue far from full, outside the measured call. */
+  @Setup(Level.Invocation)
+  public void notFull() throws InterruptedException {
+    while (auditor.state().orElseThrow().queued() > 20_000) {
+      Thread.sleep(1);
+    }
+  }
+
+  @Benchmark
+  public CompletableFuture<Void> ours() {
+    return auditor.record(event);
+  }
+
+  @Benchmark
+  public void peerSynchronousPublish() throws Exception {
+    channel.basicPublish("", queue, true, Fixtures.properties(), bytes);
+    channel.waitForConfirmsOrDie(10_000);
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws Exception {
+    auditor.close();
+    channel.close();
+    connection.close();
+    Fixtures.deleteQueue(queue);
+  }
+}

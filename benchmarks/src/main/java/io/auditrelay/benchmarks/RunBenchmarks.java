@@ -1,0 +1,269 @@
+package io.auditrelay.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark command: runs every group (or the groups named as arguments: {@code latency},
+ * {@code file}, {@code rabbit}, {@code drain}, {@code sql}, {@code reopen}, {@code heap}, {@code
+ * modes}), each with its physical limit and its peer in the same JMH run, and writes {@code
+ * docs/benchmarks/summary.json}, {@code docs/benchmarks/summary.md} and {@code
+ * docs/benchmarks/summary.png} under the working directory (entries of groups not run are kept).
+ *
+ * <p>System properties: {@code audit.bench.iterations} (measurement iterations, default 3), {@code
+ * audit.bench.seconds} (per iteration, default 5), {@code audit.bench.backlog} (drain backlog,
+ * default 1000000).
+ */
+public final class RunBenchmarks {
+
+  private static final int ITERATIONS = Integer.getInteger("audit.bench.iterations", 3);
+  private static final int SECONDS = Integer.getInteger("audit.bench.seconds", 5);
+  private static final String BACKLOG = System.getProperty("audit.bench.backlog", "1000000");
+
+  private RunBenchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    List<String> groups =
+        args.length == 0
+            ? List.of("latency", "file", "rabbit", "drain", "sql", "reopen", "heap", "modes")
+            : List.of(args);
+    Path out = Path.of("docs", "benchmarks");
+    Files.createDirectories(out);
+    Summary summary = Summary.read(out.resolve("summary.json"));
+    String date = LocalDate.now().toString();
+    String machine = Machine.describe();
+    for (String group : groups) {
+      System.out.println("== benchmark group " + group);
+      for (Summary.Entry entry : run(group, date, machine)) {
+        summary.put(entry);
+        System.out.println("   " + entry);
+      }
+      summary.write(out); // after every group: a long run that stops keeps what it measured
+    }
+    System.out.println(summary.markdown());
+  }
+
+  private static List<Summary.Entry> run(String group, String date, String machine)
+      throws Exception {
+    List<Summary.Entry> entries = new ArrayList<>();
+    switch (group) {
+      case "latency" -> {
+        Map<String, RunResult> r = jmh(RecordLatency.class, timed());
+        entries.add(
+            Summary.Entry.of(
+                "record.latency.p99",
+                "us",
+                percentile(r.get("ours"), 99),
+                null,
+                percentile(r.get("peerSynchronousPublish"), 99),
+                date,
+                machine));
+      }
+      case "file" -> {
+        Map<String, RunResult> r = jmh(FileAppend.class, timed());
+        entries.add(
+            Summary.Entry.of(
+                "file.fsync-always.throughput",
+                "events/s",
+                score(r.get("fsyncAlwaysOurs")),
+                score(r.get("fsyncAlwaysLimitRawGroupCommit")),
+                score(r.get("fsyncAlwaysPeerOpenAppendFsyncClose")),
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "file.fsync-never.throughput",
+                "events/s",
+                score(r.get("fsyncNeverOurs")),
+                score(r.get("fsyncNeverLimitRawBufferedWrite")),
+                null,
+                date,
+                machine));
+      }
+      case "rabbit" -> {
+        Map<String, RunResult> r = jmh(RabbitLive.class, timed());
+        entries.add(
+            Summary.Entry.of(
+                "rabbit.live.throughput",
+                "events/s",
+                score(r.get("ours")),
+                score(r.get("limitAsyncConfirms")),
+                null,
+                date,
+                machine));
+      }
+      case "drain" -> {
+        Map<String, RunResult> r = jmh(RabbitDrain.class, single(2).param("backlog", BACKLOG));
+        double backlog = Double.parseDouble(BACKLOG);
+        entries.add(
+            Summary.Entry.of(
+                "rabbit.drain.throughput",
+                "events/s",
+                perSecond(backlog, r.get("ours@" + BACKLOG)),
+                perSecond(backlog, r.get("limitAsyncConfirms@" + BACKLOG)),
+                null,
+                date,
+                machine));
+      }
+      case "sql" -> {
+        Map<String, RunResult> r = jmh(SqlAppend.class, timed());
+        entries.add(
+            Summary.Entry.of(
+                "sql.append.throughput",
+                "rows/s",
+                score(r.get("ours")),
+                score(r.get("limitRawJdbcBatch")),
+                score(r.get("peerCountPerInsert")),
+                date,
+                machine));
+        Map<String, RunResult> d = jmh(SqlDrain.class, single(3));
+        entries.add(
+            Summary.Entry.of(
+                "sql.drain.throughput",
+                "rows/s",
+                perSecond(100_000, d.get("ours@100000")),
+                perSecond(100_000, d.get("limitDeleteSkipLockedReturning@100000")),
+                null,
+                date,
+                machine));
+      }
+      case "reopen" -> {
+        Map<String, RunResult> r = jmh(FileReopen.class, single(5));
+        double small = score(r.get("open@1000"));
+        double large = score(r.get("open@1000000"));
+        System.out.printf("   reopen: 1k backlog %.2f ms, 1M backlog %.2f ms%n", small, large);
+        entries.add(
+            Summary.Entry.of(
+                "file.reopen.backlog-ratio", "ratio", large / small, null, null, date, machine));
+      }
+      case "heap" -> {
+        long small = HeapProbe.retainedBytes(1_000);
+        long large = HeapProbe.retainedBytes(1_000_000);
+        System.out.printf("   heap: 1k backlog %d bytes, 1M backlog %d bytes%n", small, large);
+        entries.add(
+            Summary.Entry.of(
+                "file.heap.backlog-ratio",
+                "ratio",
+                (double) large / Math.max(1, small),
+                null,
+                null,
+                date,
+                machine));
+      }
+      case "modes" -> {
+        Map<String, RunResult> r = jmh(DeliveryModes.class, timed());
+        double sync = score(r.get("synchronousPublish"));
+        entries.add(
+            Summary.Entry.of(
+                "modes.write-ahead.throughput-16-threads",
+                "events/s",
+                score(r.get("writeAhead")),
+                null,
+                sync,
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "modes.buffer-on-failure.throughput-16-threads",
+                "events/s",
+                score(r.get("bufferOnFailure")),
+                null,
+                sync,
+                date,
+                machine));
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "unknown group '"
+                  + group
+                  + "'; groups: latency, file, rabbit, drain, sql, reopen, heap, modes");
+    }
+    return entries;
+  }
+
+  private static ChainedOptionsBuilder timed() {
+    return new OptionsBuilder()
+        .forks(1)
+        .warmupIterations(1)
+        .warmupTime(TimeValue.seconds(SECONDS))
+        .measurementIterations(ITERATIONS)
+        .measurementTime(TimeValue.seconds(SECONDS));
+  }
+
+  private static ChainedOptionsBuilder single(int shots) {
+    return new OptionsBuilder()
+        .forks(1)
+        .warmupIterations(0)
+        .measurementIterations(shots)
+        .timeUnit(TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs one class; results by method name, with {@code @param} values appended. */
+  private static Map<String, RunResult> jmh(Class<?> benchmark, ChainedOptionsBuilder options)
+      throws Exception {
+    Collection<RunResult> results =
+        new Runner(
+                options
+                    .include(benchmark.getName() + "\\.")
+                    .jvmArgsAppend("-Xmx8g", "-Djava.awt.headless=true")
+                    .shouldFailOnError(true)
+                    .build())
+            .run();
+    Map<String, RunResult> byName = new LinkedHashMap<>();
+    for (RunResult result : results) {
+      String label = result.getParams().getBenchmark();
+      String name = label.substring(label.lastIndexOf('.') + 1);
+      for (String key : result.getParams().getParamsKeys()) {
+        name += "@" + result.getParams().getParam(key);
+      }
+      byName.put(name, result);
+    }
+    return byName;
+  }
+
+  private static double score(@Nullable RunResult result) {
+    return require(result).getPrimaryResult().getScore();
+  }
+
+  private static double percentile(@Nullable RunResult result, double percentile) {
+    return require(result).getPrimaryResult().getStatistics().getPercentile(percentile);
+  }
+
+  /** Events per second from a single-shot time in milliseconds. */
+  private static double perSecond(double events, @Nullable RunResult result) {
+    return events / (score(result) / 1000.0);
+  }
+
+  private static RunResult require(@Nullable RunResult result) {
+    if (result == null) {
+      throw new IllegalStateException("a benchmark of the group produced no result");
+    }
+    return result;
+  }
+
+  /** Where the summary's JSON is read and written (also used by tests of the format). */
+  static JsonMapper json() {
+    return JsonMapper.builder().build();
+  }
+
+  static void write(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+}
