@@ -104,8 +104,15 @@ final class EventRows {
     }
   }
 
-  /** The claim bound ({@link SqlStatements#claimBound}); -1 when the table is empty. */
+  /**
+   * The claim bound ({@link SqlStatements#claimBound}); -1 when the table is empty. PostgreSQL
+   * needs none: a statement sees one snapshot, so a locking read never takes a row committed after
+   * it started.
+   */
   long claimBound(Connection connection) throws SQLException {
+    if (dialect == SqlDialect.POSTGRESQL) {
+      return Long.MAX_VALUE;
+    }
     try (PreparedStatement statement = connection.prepareStatement(sql.claimBound())) {
       statement.setQueryTimeout(timeoutSeconds);
       try (ResultSet result = statement.executeQuery()) {
@@ -245,14 +252,17 @@ final class EventRows {
     }
   }
 
-  /** A connection for a transaction of its own, reading committed rows only. */
-  Connection begin() throws SQLException {
+  /**
+   * A connection for a claim transaction of its own. On MariaDB and MySQL it reads committed rows
+   * only: under their default (repeatable read) a locking read would also lock the gap at the end
+   * of the table and hold back every insert while the claim is published. PostgreSQL and H2 read
+   * committed by default.
+   */
+  Connection beginClaim() throws SQLException {
     Connection connection = dataSource.getConnection();
     try {
       connection.setAutoCommit(false);
-      // Under MariaDB's default (repeatable read) a locking read would also lock the gap at the
-      // end of the table and hold back every insert while the claim is published.
-      if (dialect != SqlDialect.H2) {
+      if (dialect == SqlDialect.MARIADB || dialect == SqlDialect.MYSQL) {
         try (Statement statement = connection.createStatement()) {
           statement.setQueryTimeout(timeoutSeconds);
           statement.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -267,7 +277,17 @@ final class EventRows {
 
   /** Runs {@code work} in a short transaction of its own; rolls back on any failure. */
   <T> T inTransaction(SqlWork<T> work) throws SQLException {
-    Connection connection = begin();
+    Connection connection = dataSource.getConnection();
+    connection.setAutoCommit(false);
+    return run(connection, work);
+  }
+
+  /** Like {@link #inTransaction}, reading committed rows only (claims). */
+  <T> T inClaimTransaction(SqlWork<T> work) throws SQLException {
+    return run(beginClaim(), work);
+  }
+
+  private static <T> T run(Connection connection, SqlWork<T> work) throws SQLException {
     try {
       T result = work.run(connection);
       connection.commit();

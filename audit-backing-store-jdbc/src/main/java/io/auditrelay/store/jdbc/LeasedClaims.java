@@ -39,7 +39,7 @@ final class LeasedClaims implements Claims {
       List<StoredEvent> claimed = new ArrayList<>();
       Map<StoredEvent, String> corrupt = new LinkedHashMap<>();
       try {
-        rows.inTransaction(
+        rows.inClaimTransaction(
             connection -> {
               try (PreparedStatement lease = connection.prepareStatement(rows.sql().lease())) {
                 lease.setQueryTimeout(rows.timeoutSeconds());

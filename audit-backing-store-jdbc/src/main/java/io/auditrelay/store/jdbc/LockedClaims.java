@@ -38,7 +38,7 @@ final class LockedClaims implements Claims {
     while (true) {
       Connection connection;
       try {
-        connection = rows.begin();
+        connection = rows.beginClaim();
       } catch (SQLException e) {
         throw rows.failure("claiming events", e);
       }
