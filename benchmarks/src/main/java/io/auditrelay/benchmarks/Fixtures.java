@@ -150,7 +150,7 @@ final class Fixtures {
         .queueName(queue)
         .backingStore(store)
         .queueCapacity(100_000)
-        .batchSize(100)
+        .batchSize(Integer.getInteger("audit.bench.batch-size", 100))
         .initialBackoff(Duration.ofMillis(20))
         .maxBackoff(Duration.ofMillis(500))
         .shutdownTimeout(Duration.ofSeconds(60))

@@ -2,19 +2,20 @@ package io.auditrelay.benchmarks;
 
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.SerializedEvent;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
+import org.openjdk.jol.info.GraphLayout;
 
 /**
- * {@code file.heap.backlog-ratio}: the heap a file store retains once opened on a backlog, measured
- * as the used heap after full collections with the store open minus before it was opened.
+ * {@code file.heap.backlog-ratio}: the heap a file store retains once opened on a backlog: the size
+ * of the object graph reachable from the open store (JOL's {@code GraphLayout}), which is what the
+ * library keeps alive for as long as the store is open.
  */
 final class HeapProbe {
 
   private HeapProbe() {}
 
-  static long retainedBytes(int backlog) throws InterruptedException {
+  static long retainedBytes(int backlog) {
     Path dir = Fixtures.tempDirectory("bench-heap");
     try {
       try (BackingStore store = Fixtures.fileStore(dir, "never")) {
@@ -23,24 +24,14 @@ final class HeapProbe {
           store.append(batch.subList(0, Math.min(1000, backlog - i)));
         }
       }
-      long before = usedAfterGc();
       try (BackingStore store = Fixtures.fileStore(dir, "always")) {
-        long after = usedAfterGc();
         if (store.stats().events() != backlog) {
           throw new IllegalStateException("store reopened with " + store.stats().events());
         }
-        return Math.max(0, after - before);
+        return GraphLayout.parseInstance(store).totalSize();
       }
     } finally {
       Fixtures.delete(dir);
     }
-  }
-
-  private static long usedAfterGc() throws InterruptedException {
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(50);
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }

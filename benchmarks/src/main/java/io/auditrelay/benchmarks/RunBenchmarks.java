@@ -156,7 +156,9 @@ public final class RunBenchmarks {
       case "heap" -> {
         long small = HeapProbe.retainedBytes(1_000);
         long large = HeapProbe.retainedBytes(1_000_000);
-        System.out.printf("   heap: 1k backlog %d bytes, 1M backlog %d bytes%n", small, large);
+        System.out.printf(
+            "   heap retained by the open store: 1k backlog %d bytes, 1M backlog %d bytes%n",
+            small, large);
         entries.add(
             Summary.Entry.of(
                 "file.heap.backlog-ratio",
@@ -222,7 +224,7 @@ public final class RunBenchmarks {
         new Runner(
                 options
                     .include(benchmark.getName() + "\\.")
-                    .jvmArgsAppend("-Xmx8g", "-Djava.awt.headless=true")
+                    .jvmArgsAppend(forkArguments())
                     .shouldFailOnError(true)
                     .build())
             .run();
@@ -236,6 +238,20 @@ public final class RunBenchmarks {
       byName.put(name, result);
     }
     return byName;
+  }
+
+  /** The forks' JVM options: heap, headless, and every {@code audit.bench.*} property. */
+  private static String[] forkArguments() {
+    List<String> arguments = new ArrayList<>(List.of("-Xmx8g", "-Djava.awt.headless=true"));
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(
+            name -> {
+              if (name.startsWith("audit.bench.")) {
+                arguments.add("-D" + name + "=" + System.getProperty(name));
+              }
+            });
+    return arguments.toArray(String[]::new);
   }
 
   private static double score(@Nullable RunResult result) {
