@@ -2,20 +2,57 @@ package io.auditrelay.benchmarks;
 
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.SerializedEvent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.openjdk.jol.info.GraphLayout;
 
 /**
- * {@code file.heap.backlog-ratio}: the heap a file store retains once opened on a backlog: the size
- * of the object graph reachable from the open store (JOL's {@code GraphLayout}), which is what the
- * library keeps alive for as long as the store is open.
+ * {@code file.heap.backlog-ratio}: the heap a file store retains once opened on a backlog, measured
+ * in a fresh JVM with the serial collector (whose used-heap figure after a full collection is
+ * exact): used heap with the store open minus after it was closed and dropped, both after full
+ * collections, so that everything else in the heap is the same in both figures.
  */
 final class HeapProbe {
 
   private HeapProbe() {}
 
-  static long retainedBytes(int backlog) {
+  /** Runs the probe in a child JVM for {@code backlog} events; returns the retained bytes. */
+  static long retainedBytes(int backlog) throws Exception {
+    String jar =
+        Path.of(HeapProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xmx4g",
+                "-cp",
+                jar,
+                HeapProbe.class.getName(),
+                Integer.toString(backlog))
+            .redirectErrorStream(true)
+            .start();
+    String result = null;
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("RETAINED ")) {
+          result = line.substring("RETAINED ".length());
+        }
+      }
+    }
+    if (child.waitFor() != 0 || result == null) {
+      throw new IllegalStateException("heap probe failed for a backlog of " + backlog);
+    }
+    return Long.parseLong(result);
+  }
+
+  public static void main(String[] args) throws Exception {
+    int backlog = Integer.parseInt(args[0]);
     Path dir = Fixtures.tempDirectory("bench-heap");
     try {
       try (BackingStore store = Fixtures.fileStore(dir, "never")) {
@@ -24,14 +61,28 @@ final class HeapProbe {
           store.append(batch.subList(0, Math.min(1000, backlog - i)));
         }
       }
-      try (BackingStore store = Fixtures.fileStore(dir, "always")) {
-        if (store.stats().events() != backlog) {
-          throw new IllegalStateException("store reopened with " + store.stats().events());
-        }
-        return GraphLayout.parseInstance(store).totalSize();
+      // Warm the classes the open needs, so that the measured open loads nothing new.
+      Fixtures.fileStore(dir, "always").close();
+      BackingStore store = Fixtures.fileStore(dir, "always");
+      if (store.stats().events() != backlog) {
+        throw new IllegalStateException("store reopened with " + store.stats().events());
       }
+      long open = usedAfterGc();
+      store.close();
+      store = null;
+      long closed = usedAfterGc();
+      System.out.println("HEAP open=" + open + " closed=" + closed);
+      System.out.println("RETAINED " + Math.max(0, open - closed));
     } finally {
       Fixtures.delete(dir);
     }
+  }
+
+  private static long usedAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }
