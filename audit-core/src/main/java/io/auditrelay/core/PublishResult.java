@@ -5,7 +5,7 @@ package io.auditrelay.core;
  *
  * @param status the outcome
  * @param reason low-cardinality reason for metrics: {@code nack}, {@code returned}, {@code
- *     timeout}, {@code closed} or {@code error}; empty when confirmed
+ *     timeout}, {@code closed}, {@code blocked} or {@code error}; empty when confirmed
  */
 record PublishResult(Status status, String reason) {
 

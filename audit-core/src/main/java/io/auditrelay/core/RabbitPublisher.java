@@ -1,5 +1,6 @@
 package io.auditrelay.core;
 
+import com.rabbitmq.client.BlockedListener;
 import io.auditrelay.store.Secrets;
 import io.auditrelay.store.SerializedEvent;
 import java.time.Clock;
@@ -49,6 +50,14 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
   private final Clock clock;
   private volatile boolean declared;
   private volatile boolean connected;
+
+  /**
+   * The broker sent {@code connection.blocked} (a memory or disk alarm): it stops reading from the
+   * connection, so a publish would hang in the socket write. Nothing is sent until it unblocks;
+   * batches go to the store.
+   */
+  private volatile boolean blocked;
+
   private volatile Runnable onConnected = () -> {};
   private volatile String lastError = "";
 
@@ -93,6 +102,11 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
 
   @Override
   public List<PublishResult> publish(List<SerializedEvent> batch) {
+    if (blocked) {
+      List<PublishResult> results = new ArrayList<>(batch.size());
+      batch.forEach(e -> results.add(PublishResult.unconfirmed("blocked")));
+      return results;
+    }
     List<CorrelationData> sent = new ArrayList<>(batch.size());
     String failure = null;
     try {
@@ -191,7 +205,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
 
   @Override
   public boolean connected() {
-    return connected;
+    return connected && !blocked;
   }
 
   @Override
@@ -202,7 +216,24 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
   @Override
   public void onCreate(Connection connection) {
     connected = true;
+    blocked = false;
     declared = false;
+    connection.addBlockedListener(
+        new BlockedListener() {
+          @Override
+          public void handleBlocked(String reason) {
+            blocked = true;
+            lastError = "connection blocked by the broker (" + reason + ")";
+            log.warn("RabbitMQ blocked the audit connection: {}", reason);
+          }
+
+          @Override
+          public void handleUnblocked() {
+            blocked = false;
+            log.info("RabbitMQ unblocked the audit connection");
+            onConnected.run();
+          }
+        });
     onConnected.run();
   }
 

@@ -205,6 +205,70 @@ class AuditorIntegrationTests {
     assertThat(count("audit.events.lost")).isZero();
   }
 
+  /**
+   * {@code connection.blocked} (a memory alarm, raised with {@code rabbitmqctl}): a blocked broker
+   * stops reading, so every batch written to the connection stays in the socket until, once its
+   * buffers are full, the write hangs the delivery thread. The Auditor stops writing while blocked:
+   * events recorded seconds into the alarm still become durable in the store, and everything is
+   * delivered when the broker unblocks.
+   */
+  @Test
+  void storesWhileTheBrokerBlocksTheConnectionAndDrainsWhenItUnblocks() throws Exception {
+    Assumptions.assumeTrue(broker.isRabbitMq(), "connection.blocked needs RabbitMQ's alarms");
+    Auditor auditor =
+        closeLater(
+            Auditor.builder()
+                .rabbitUri(broker.uri())
+                .queueName(queue)
+                .meterRegistry(registry)
+                .initialBackoff(Duration.ofMillis(20))
+                .maxBackoff(Duration.ofMillis(200))
+                .confirmTimeout(Duration.ofSeconds(1))
+                .shutdownTimeout(Duration.ofSeconds(30))
+                .shutdownHook(false)
+                .build());
+    auditor.record(large(0)).get(30, TimeUnit.SECONDS); // connected, confirmed
+    rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
+    try {
+      List<CompletableFuture<Void>> first = new ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        first.add(auditor.record(large(i)));
+      }
+      CompletableFuture.allOf(first.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      // Seconds of retries: without the blocked flag each one writes another 1 MB batch.
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+      List<CompletableFuture<Void>> second = new ArrayList<>();
+      for (int i = 21; i <= 40; i++) {
+        second.add(auditor.record(large(i)));
+      }
+      CompletableFuture.allOf(second.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+      assertThat(auditor.state().orElseThrow().brokerConnected()).isFalse();
+      assertThat(auditor.state().orElseThrow().store().events()).isPositive();
+    } finally {
+      rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+    }
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
+    List<Delivered> delivered = reader.awaitAtLeast(41, WAIT);
+    assertThat(firstDeliveries(delivered)).hasSize(41);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  /** An event of about 50 KB. */
+  private static CadfEvent large(int n) {
+    return event(0, n).toBuilder()
+        .target(Resource.builder("thing-" + n, ResourceTypes.DATA).name("x".repeat(50_000)).build())
+        .build();
+  }
+
+  private static void rabbitmqctl(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("rabbitmqctl %s: %s", arguments, output).isZero();
+  }
+
   @Test
   void losesNothingWhenTheBrokerIsCutMidStreamAndComesBack() {
     TcpProxy proxy = proxy();
