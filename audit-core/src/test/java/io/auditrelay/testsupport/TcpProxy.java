@@ -80,15 +80,35 @@ public final class TcpProxy implements AutoCloseable {
       return;
     }
     try {
-      ServerSocket socket = new ServerSocket();
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      ServerSocket socket = bindWithin(java.time.Duration.ofSeconds(10));
       server = socket;
       Thread acceptor = new Thread(() -> accept(socket), "tcp-proxy-accept-" + port);
       acceptor.setDaemon(true);
       acceptor.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Binds the proxy's port again. Right after {@link #cut()} the kernel may still hold it for a
+   * moment (connections being torn down), so the bind is retried for a while.
+   */
+  private ServerSocket bindWithin(java.time.Duration patience) throws IOException {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      ServerSocket socket = new ServerSocket();
+      try {
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return socket;
+      } catch (java.net.BindException e) {
+        socket.close();
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
     }
   }
 
@@ -124,8 +144,15 @@ public final class TcpProxy implements AutoCloseable {
       try {
         Socket client = socket.accept();
         Socket upstream = new Socket(targetHost, targetPort);
-        sockets.add(client);
-        sockets.add(upstream);
+        synchronized (this) {
+          if (server != socket) { // cut() ran while this connection was being set up
+            closeQuietly(client);
+            closeQuietly(upstream);
+            continue;
+          }
+          sockets.add(client);
+          sockets.add(upstream);
+        }
         pump(client, upstream, false);
         pump(upstream, client, true);
       } catch (IOException e) {
