@@ -28,10 +28,6 @@ enum SqlDialect {
     return "classpath:db/audit/" + vendor;
   }
 
-  String vendor() {
-    return vendor;
-  }
-
   /** A validated identifier, quoted for this database. */
   String quote(String identifier) {
     return quote + identifier + quote;

@@ -18,14 +18,6 @@ final class SqlStatements {
     return tableName + "_quarantine";
   }
 
-  String quotedTable() {
-    return table;
-  }
-
-  String quotedQuarantine() {
-    return quarantine;
-  }
-
   String insert() {
     return "INSERT INTO "
         + table
