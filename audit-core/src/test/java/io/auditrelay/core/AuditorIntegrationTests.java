@@ -642,6 +642,40 @@ class AuditorIntegrationTests {
     assertThatThrownBy(() -> reader.declare()).isInstanceOf(IllegalStateException.class);
   }
 
+  /**
+   * Bad credentials: the broker refuses the login. Events are kept in the store, the WARN line
+   * carries the broker's reason (so an operator sees what to fix) but never the password, and the
+   * Auditor stays up; nothing is lost at close with a durable backlog left for the next start.
+   */
+  @Test
+  void keepsEventsAndNamesTheReasonWhenTheBrokerRefusesTheCredentials() throws Exception {
+    String secret = "wrong-" + UUID.randomUUID();
+    try (LogCapture logs = new LogCapture()) {
+      Auditor auditor =
+          closeLater(
+              Auditor.builder()
+                  .rabbitUri("amqp://guest:" + secret + "@" + broker.host() + ":" + broker.port())
+                  .queueName(queue)
+                  .meterRegistry(registry)
+                  .initialBackoff(Duration.ofMillis(20))
+                  .maxBackoff(Duration.ofMillis(200))
+                  .connectionTimeout(Duration.ofSeconds(2))
+                  .shutdownTimeout(Duration.ofMillis(500))
+                  .shutdownHook(false)
+                  .build());
+      List<CompletableFuture<Void>> futures = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        futures.add(auditor.record(event(0, i)));
+      }
+      awaitAll(futures); // durable in the store: the broker refused the login
+      assertThat(auditor.state().orElseThrow().store().events()).isEqualTo(10);
+      assertThat(auditor.state().orElseThrow().brokerConnected()).isFalse();
+      await().atMost(WAIT).until(() -> logs.text().contains("RabbitMQ unavailable"));
+      assertThat(logs.text()).containsIgnoringCase("auth").doesNotContain(secret);
+      assertThat(reader.poll()).isEmpty();
+    }
+  }
+
   @Test
   void neverLogsThePasswordOfTheBrokerUri() {
     String secret = "s3cr3t-" + UUID.randomUUID();
