@@ -7,17 +7,17 @@ import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
+import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.TcpProxy;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The child JVM of the pipeline crash test: an Auditor in write-ahead mode on a file store records
- * events in bursts of 50 and prints {@code ACK <n>} once each future completed (the event is
- * durable). The test arms a {@link CrashPoints} point that halts it inside the drain.
- *
- * <p>Arguments: directory, AMQP URI, queue.
+ * The child JVM of the pipeline crash test: an Auditor on a file store records events in bursts of
+ * 50 and prints {@code ACK <n>} once each future completed (the event is durable). The test arms a
+ * {@link CrashPoints} point that halts it inside the drain.
  */
 public final class AuditorCrashChild {
 
@@ -35,23 +35,50 @@ public final class AuditorCrashChild {
   }
 
   /** An Auditor on {@code dir} publishing to {@code queue}, as both JVMs of the test use it. */
-  static Auditor auditor(Path dir, String uri, String queue) {
+  static Auditor auditor(Path dir, String uri, String queue, DeliveryMode mode) {
     return Auditor.builder()
         .rabbitUri(uri)
         .queueName(queue)
-        .deliveryMode(DeliveryMode.WRITE_AHEAD)
+        .deliveryMode(mode)
         .backingStore(TestFileStores.open(dir))
         .batchSize(20)
         .initialBackoff(Duration.ofMillis(20))
         .maxBackoff(Duration.ofMillis(200))
+        .confirmTimeout(Duration.ofSeconds(2))
         .shutdownTimeout(Duration.ofSeconds(5))
         .shutdownHook(false)
         .build();
   }
 
+  /**
+   * Arguments: directory, broker host, port, user name, password, queue, delivery mode, and whether
+   * to flap the broker (a {@link TcpProxy} in this JVM cut and restored every 50 to 250 ms).
+   */
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    Auditor auditor = auditor(Path.of(args[0]), args[1], args[2]);
+    AmqpBroker broker = new AmqpBroker(args[1], Integer.parseInt(args[2]), args[3], args[4], false);
+    String uri = broker.uri();
+    if (Boolean.parseBoolean(args[7])) {
+      TcpProxy proxy = TcpProxy.to(broker);
+      uri = broker.via(proxy).uri();
+      Thread flapper =
+          new Thread(
+              () -> {
+                java.util.SplittableRandom random = new java.util.SplittableRandom();
+                while (true) {
+                  java.util.concurrent.locks.LockSupport.parkNanos(
+                      (200 + random.nextInt(400)) * 1_000_000L);
+                  proxy.cut();
+                  java.util.concurrent.locks.LockSupport.parkNanos(
+                      (100 + random.nextInt(300)) * 1_000_000L);
+                  proxy.restore();
+                }
+              },
+              "flapper");
+      flapper.setDaemon(true);
+      flapper.start();
+    }
+    Auditor auditor = auditor(Path.of(args[0]), uri, args[5], DeliveryMode.valueOf(args[6]));
     for (int n = 0; ; n += 50) {
       java.util.List<java.util.concurrent.CompletableFuture<Void>> burst =
           new java.util.ArrayList<>();

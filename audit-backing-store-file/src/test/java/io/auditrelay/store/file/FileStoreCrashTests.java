@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.auditrelay.cadf.CadfJson;
 import io.auditrelay.core.Auditor;
+import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
 import io.auditrelay.testsupport.AmqpBroker;
@@ -128,10 +129,7 @@ class FileStoreCrashTests {
                   List.of(
                       "-Daudit.file-store.crash-point=" + CrashPoints.BEFORE_ACKNOWLEDGE,
                       "-Daudit.file-store.crash-after=" + after),
-                  AuditorCrashChild.class.getName(),
-                  dir.toString(),
-                  broker.uri(),
-                  queue)
+                  childArguments(dir, broker, queue, DeliveryMode.WRITE_AHEAD, false))
               .redirectErrorStream(true)
               .start();
       try (BufferedReader lines =
@@ -148,7 +146,8 @@ class FileStoreCrashTests {
       assertThat(child.exitValue()).as("halted before acknowledge #%d", after).isEqualTo(137);
       int beforeRestart = reader.poll().size();
 
-      try (Auditor restarted = AuditorCrashChild.auditor(dir, broker.uri(), queue)) {
+      try (Auditor restarted =
+          AuditorCrashChild.auditor(dir, broker.uri(), queue, DeliveryMode.WRITE_AHEAD)) {
         Awaitility.await()
             .atMost(60, TimeUnit.SECONDS)
             .until(() -> restarted.state().orElseThrow().store().events() == 0);
@@ -172,6 +171,94 @@ class FileStoreCrashTests {
           duplicates);
       reader.delete();
     }
+  }
+
+  /**
+   * The crash oracle through the Auditor in buffer-on-failure mode, with the broker flapping (a
+   * proxy in the child cut and restored every few hundred milliseconds), so that events are
+   * confirmed live or stored and drained at random; SIGKILL at a random moment. Every event whose
+   * future completed reaches the queue after a restart on the same directory.
+   */
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void bufferOnFailureLosesNothingAcrossSigkillWhileTheBrokerFlaps() throws Exception {
+    AmqpBroker broker = RealServers.rabbitmq();
+    RealServers.report(getClass().getSimpleName(), broker.describe());
+    String queue = "audit-file-crash-bof-" + UUID.randomUUID();
+    Path dir = Files.createTempDirectory("audit-crash-bof").resolve("store");
+    long seed = Long.getLong("audit.crash.seed", System.nanoTime());
+    Set<Integer> acked = ConcurrentHashMap.newKeySet();
+    try (QueueReader reader = new QueueReader(broker, queue).declare()) {
+      Process child =
+          TestFileStores.childJvm(
+                  List.of(),
+                  childArguments(dir, broker, queue, DeliveryMode.BUFFER_ON_FAILURE, true))
+              .redirectErrorStream(true)
+              .start();
+      Thread pump =
+          new Thread(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  int shown = 0;
+                  while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("ACK ")) {
+                      acked.add(Integer.parseInt(line.substring(4)));
+                    } else if (shown++ < 30) {
+                      System.out.println("[child] " + line);
+                    }
+                  }
+                } catch (Exception e) {
+                  // the child died
+                }
+              });
+      pump.start();
+      int killAfter = 200 + new SplittableRandom(seed).nextInt(800);
+      Awaitility.await()
+          .atMost(150, TimeUnit.SECONDS)
+          .until(() -> acked.size() >= killAfter || !child.isAlive());
+      assertThat(child.isAlive()).as("child alive until killed (seed %d)", seed).isTrue();
+      child.destroyForcibly();
+      child.waitFor(30, TimeUnit.SECONDS);
+      pump.join(10_000);
+
+      try (Auditor restarted =
+          AuditorCrashChild.auditor(dir, broker.uri(), queue, DeliveryMode.WRITE_AHEAD)) {
+        Awaitility.await()
+            .atMost(60, TimeUnit.SECONDS)
+            .until(() -> restarted.state().orElseThrow().store().events() == 0);
+      }
+      Set<Integer> delivered = new HashSet<>();
+      for (var message : reader.poll()) {
+        String tag = CadfJson.read(message.body()).tags().get(0);
+        delivered.add(Integer.parseInt(tag.substring("n?value=".length())));
+      }
+      Set<Integer> missing = new HashSet<>(acked);
+      missing.removeAll(delivered);
+      assertThat(missing).as("completed events lost (seed %d)", seed).isEmpty();
+      System.out.printf(
+          "[audit-crash] buffer-on-failure with flaps: seed=%d acked=%d delivered=%d messages=%d%n",
+          seed, acked.size(), delivered.size(), reader.poll().size());
+      reader.delete();
+    }
+  }
+
+  /** The main class and arguments of {@link AuditorCrashChild}. */
+  private static String[] childArguments(
+      Path dir, AmqpBroker broker, String queue, DeliveryMode mode, boolean flap) {
+    return new String[] {
+      AuditorCrashChild.class.getName(),
+      dir.toString(),
+      broker.host(),
+      Integer.toString(broker.port()),
+      broker.username(),
+      broker.password(),
+      queue,
+      mode.name(),
+      Boolean.toString(flap)
+    };
   }
 
   @ParameterizedTest
