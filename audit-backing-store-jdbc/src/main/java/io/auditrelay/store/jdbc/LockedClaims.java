@@ -70,6 +70,9 @@ final class LockedClaims implements Claims {
       } catch (SQLException e) {
         Jdbc.rollbackAndRelease(connection);
         throw rows.failure("claiming events", e);
+      } catch (RuntimeException e) {
+        Jdbc.rollbackAndRelease(connection);
+        throw e;
       }
     }
   }
