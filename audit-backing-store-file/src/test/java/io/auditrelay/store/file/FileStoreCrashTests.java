@@ -74,7 +74,8 @@ class FileStoreCrashTests {
                 FsyncPolicy.ALWAYS.name(),
                 "4",
                 "1")
-            .redirectErrorStream(true)
+            .redirectError(
+                ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
             .start();
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -130,7 +131,8 @@ class FileStoreCrashTests {
                       "-Daudit.file-store.crash-point=" + CrashPoints.BEFORE_ACKNOWLEDGE,
                       "-Daudit.file-store.crash-after=" + after),
                   childArguments(dir, broker, queue, DeliveryMode.WRITE_AHEAD, false))
-              .redirectErrorStream(true)
+              .redirectError(
+                  ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
               .start();
       try (BufferedReader lines =
           new BufferedReader(
@@ -193,7 +195,8 @@ class FileStoreCrashTests {
           TestFileStores.childJvm(
                   List.of(),
                   childArguments(dir, broker, queue, DeliveryMode.BUFFER_ON_FAILURE, true))
-              .redirectErrorStream(true)
+              .redirectError(
+                  ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
               .start();
       Thread pump =
           new Thread(
@@ -283,7 +286,8 @@ class FileStoreCrashTests {
                   policy.name(),
                   "4",
                   Long.toString(seed))
-              .redirectErrorStream(true)
+              .redirectError(
+                  ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
               .start();
       Thread pump =
           new Thread(

@@ -49,6 +49,7 @@ class SqlStoreCrashTests {
     long baseSeed = Long.getLong("audit.crash.seed", System.nanoTime());
     Set<String> everAcked = new HashSet<>();
     Set<String> everDone = new HashSet<>();
+    keep = false;
     try {
       for (int iteration = 0; iteration < ITERATIONS; iteration++) {
         long seed = baseSeed + iteration;
@@ -63,7 +64,8 @@ class SqlStoreCrashTests {
                     table,
                     "4",
                     Long.toString(seed))
-                .redirectErrorStream(true)
+                .redirectError(
+                    ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
                 .start();
         Thread pump = pump(child, acked, done);
         int killAfter = 200 + new SplittableRandom(seed).nextInt(2000);
@@ -88,6 +90,15 @@ class SqlStoreCrashTests {
           Set<String> missing = new HashSet<>(everAcked);
           missing.removeAll(inTable);
           missing.removeAll(everDone);
+          if (!missing.isEmpty()) {
+            keep = true; // for inspection
+            System.out.printf(
+                "[audit-crash] LOST in %s: %d missing, %d of them quarantined, sample %s%n",
+                table,
+                missing.size(),
+                missing.stream().filter(quarantined(database, table)::contains).count(),
+                missing.stream().limit(5).toList());
+          }
           assertThat(missing).as("committed events lost after SIGKILL (seed %d)", seed).isEmpty();
           System.out.printf(
               "[audit-crash] %s seed=%d acked=%d done=%d in-table=%d%n",
@@ -109,7 +120,19 @@ class SqlStoreCrashTests {
                 });
       }
     } finally {
-      database.drop(table);
+      if (!keep) {
+        database.drop(table);
+      }
+    }
+  }
+
+  private boolean keep;
+
+  private static Set<String> quarantined(TestDatabase database, String table) {
+    try {
+      return new HashSet<>(ids(database, table + "_quarantine"));
+    } catch (Exception e) {
+      return Set.of();
     }
   }
 
