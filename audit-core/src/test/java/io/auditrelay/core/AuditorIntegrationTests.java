@@ -72,8 +72,12 @@ class AuditorIntegrationTests {
   }
 
   private AuditorBuilder auditor(TcpProxy proxy) {
+    return auditor(broker.via(proxy).uri());
+  }
+
+  private AuditorBuilder auditor(String uri) {
     return Auditor.builder()
-        .rabbitUri(broker.via(proxy).uri())
+        .rabbitUri(uri)
         .queueName(queue)
         .meterRegistry(registry)
         .initialBackoff(Duration.ofMillis(20))
@@ -216,17 +220,7 @@ class AuditorIntegrationTests {
   void storesWhileTheBrokerBlocksTheConnectionAndDrainsWhenItUnblocks() throws Exception {
     Assumptions.assumeTrue(broker.isRabbitMq(), "connection.blocked needs RabbitMQ's alarms");
     Auditor auditor =
-        closeLater(
-            Auditor.builder()
-                .rabbitUri(broker.uri())
-                .queueName(queue)
-                .meterRegistry(registry)
-                .initialBackoff(Duration.ofMillis(20))
-                .maxBackoff(Duration.ofMillis(200))
-                .confirmTimeout(Duration.ofSeconds(1))
-                .shutdownTimeout(Duration.ofSeconds(30))
-                .shutdownHook(false)
-                .build());
+        closeLater(auditor(broker.uri()).confirmTimeout(Duration.ofSeconds(1)).build());
     auditor.record(large(0)).get(30, TimeUnit.SECONDS); // connected, confirmed
     rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
     try {
@@ -653,15 +647,8 @@ class AuditorIntegrationTests {
     try (LogCapture logs = new LogCapture()) {
       Auditor auditor =
           closeLater(
-              Auditor.builder()
-                  .rabbitUri("amqp://guest:" + secret + "@" + broker.host() + ":" + broker.port())
-                  .queueName(queue)
-                  .meterRegistry(registry)
-                  .initialBackoff(Duration.ofMillis(20))
-                  .maxBackoff(Duration.ofMillis(200))
-                  .connectionTimeout(Duration.ofSeconds(2))
+              auditor("amqp://guest:" + secret + "@" + broker.host() + ":" + broker.port())
                   .shutdownTimeout(Duration.ofMillis(500))
-                  .shutdownHook(false)
                   .build());
       List<CompletableFuture<Void>> futures = new ArrayList<>();
       for (int i = 0; i < 10; i++) {

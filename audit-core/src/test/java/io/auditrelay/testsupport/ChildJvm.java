@@ -1,10 +1,21 @@
 package io.auditrelay.testsupport;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-/** Starts a child JVM on the test class path, for crash tests (SIGKILL) and process faults. */
+/**
+ * Child JVMs for crash tests (SIGKILL) and process faults. A crash child speaks a line protocol on
+ * stdout ({@code ACK <x>}: durable, {@code DONE <x>}: delivered); its logs go to stderr (the
+ * test-jar's logback configuration), so that no log line can split a protocol line.
+ */
 public final class ChildJvm {
 
   private ChildJvm() {}
@@ -18,5 +29,52 @@ public final class ChildJvm {
     command.add(System.getProperty("java.class.path"));
     command.addAll(List.of(mainAndArgs));
     return new ProcessBuilder(command);
+  }
+
+  /** Starts a crash child: stdout is its protocol, stderr (its logs) goes to the test's output. */
+  public static Process start(List<String> options, String... mainAndArgs) {
+    try {
+      return of(options, mainAndArgs).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads the child's protocol on a thread of its own until its stdout closes: the argument of each
+   * {@code ACK} line goes to {@code acked}, of each {@code DONE} line to {@code done}; any other
+   * line is echoed. Returns the started thread.
+   */
+  public static Thread readProtocol(Process child, Consumer<String> acked, Consumer<String> done) {
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  if (line.startsWith("ACK ")) {
+                    acked.accept(line.substring(4));
+                  } else if (line.startsWith("DONE ")) {
+                    done.accept(line.substring(5));
+                  } else {
+                    System.out.println("[child] " + line);
+                  }
+                }
+              } catch (IOException e) {
+                // the child died
+              }
+            },
+            "child-protocol");
+    reader.start();
+    return reader;
+  }
+
+  /** Kills the child with SIGKILL and waits for it and for the end of its protocol. */
+  public static void kill(Process child, Thread reader) throws InterruptedException {
+    child.destroyForcibly();
+    child.waitFor(30, TimeUnit.SECONDS);
+    reader.join(10_000);
   }
 }

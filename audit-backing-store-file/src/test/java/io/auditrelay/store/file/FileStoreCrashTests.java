@@ -8,10 +8,9 @@ import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
 import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.ChildJvm;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,30 +63,17 @@ class FileStoreCrashTests {
     Set<String> acked = ConcurrentHashMap.newKeySet();
     Set<String> drained = ConcurrentHashMap.newKeySet();
     Process child =
-        TestFileStores.childJvm(
-                List.of(
-                    "-Daudit.file-store.crash-point=" + point,
-                    "-Daudit.file-store.crash-after=" + after,
-                    "-Daudit.crash.drain=true"),
-                CrashChild.class.getName(),
-                dir.toString(),
-                FsyncPolicy.ALWAYS.name(),
-                "4",
-                "1")
-            .redirectError(
-                ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
-            .start();
-    try (BufferedReader reader =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.startsWith("ACK ")) {
-          acked.add(line.substring(4));
-        } else if (line.startsWith("DONE ")) {
-          drained.add(line.substring(5));
-        }
-      }
-    }
+        ChildJvm.start(
+            List.of(
+                "-Daudit.file-store.crash-point=" + point,
+                "-Daudit.file-store.crash-after=" + after,
+                "-Daudit.crash.drain=true"),
+            CrashChild.class.getName(),
+            dir.toString(),
+            FsyncPolicy.ALWAYS.name(),
+            "4",
+            "1");
+    ChildJvm.readProtocol(child, acked::add, drained::add).join(60_000);
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as("halted at %s after %d hits", point, after).isEqualTo(137);
 
@@ -126,24 +112,12 @@ class FileStoreCrashTests {
     Set<Integer> acked = ConcurrentHashMap.newKeySet();
     try (QueueReader reader = new QueueReader(broker, queue).declare()) {
       Process child =
-          TestFileStores.childJvm(
-                  List.of(
-                      "-Daudit.file-store.crash-point=" + CrashPoints.BEFORE_ACKNOWLEDGE,
-                      "-Daudit.file-store.crash-after=" + after),
-                  childArguments(dir, broker, queue, DeliveryMode.WRITE_AHEAD, false))
-              .redirectError(
-                  ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
-              .start();
-      try (BufferedReader lines =
-          new BufferedReader(
-              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          if (line.startsWith("ACK ")) {
-            acked.add(Integer.parseInt(line.substring(4)));
-          }
-        }
-      }
+          ChildJvm.start(
+              List.of(
+                  "-Daudit.file-store.crash-point=" + CrashPoints.BEFORE_ACKNOWLEDGE,
+                  "-Daudit.file-store.crash-after=" + after),
+              childArguments(dir, broker, queue, DeliveryMode.WRITE_AHEAD, false));
+      ChildJvm.readProtocol(child, n -> acked.add(Integer.parseInt(n)), n -> {}).join(60_000);
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(child.exitValue()).as("halted before acknowledge #%d", after).isEqualTo(137);
       int beforeRestart = reader.poll().size();
@@ -192,40 +166,15 @@ class FileStoreCrashTests {
     Set<Integer> acked = ConcurrentHashMap.newKeySet();
     try (QueueReader reader = new QueueReader(broker, queue).declare()) {
       Process child =
-          TestFileStores.childJvm(
-                  List.of(),
-                  childArguments(dir, broker, queue, DeliveryMode.BUFFER_ON_FAILURE, true))
-              .redirectError(
-                  ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
-              .start();
-      Thread pump =
-          new Thread(
-              () -> {
-                try (BufferedReader lines =
-                    new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  int shown = 0;
-                  while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("ACK ")) {
-                      acked.add(Integer.parseInt(line.substring(4)));
-                    } else if (shown++ < 30) {
-                      System.out.println("[child] " + line);
-                    }
-                  }
-                } catch (Exception e) {
-                  // the child died
-                }
-              });
-      pump.start();
+          ChildJvm.start(
+              List.of(), childArguments(dir, broker, queue, DeliveryMode.BUFFER_ON_FAILURE, true));
+      Thread pump = ChildJvm.readProtocol(child, n -> acked.add(Integer.parseInt(n)), n -> {});
       int killAfter = 200 + new SplittableRandom(seed).nextInt(800);
       Awaitility.await()
           .atMost(150, TimeUnit.SECONDS)
           .until(() -> acked.size() >= killAfter || !child.isAlive());
       assertThat(child.isAlive()).as("child alive until killed (seed %d)", seed).isTrue();
-      child.destroyForcibly();
-      child.waitFor(30, TimeUnit.SECONDS);
-      pump.join(10_000);
+      ChildJvm.kill(child, pump);
 
       try (Auditor restarted =
           AuditorCrashChild.auditor(dir, broker.uri(), queue, DeliveryMode.WRITE_AHEAD)) {
@@ -279,41 +228,20 @@ class FileStoreCrashTests {
       System.out.printf("[audit-crash] policy=%s iteration=%d seed=%d%n", policy, iteration, seed);
       Set<String> acked = ConcurrentHashMap.newKeySet();
       Process child =
-          TestFileStores.childJvm(
-                  List.of(),
-                  CrashChild.class.getName(),
-                  dir.toString(),
-                  policy.name(),
-                  "4",
-                  Long.toString(seed))
-              .redirectError(
-                  ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
-              .start();
-      Thread pump =
-          new Thread(
-              () -> {
-                try (BufferedReader reader =
-                    new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = reader.readLine()) != null) {
-                    if (line.startsWith("ACK ")) {
-                      acked.add(line.substring(4));
-                    }
-                  }
-                } catch (Exception e) {
-                  // the child died
-                }
-              });
-      pump.start();
+          ChildJvm.start(
+              List.of(),
+              CrashChild.class.getName(),
+              dir.toString(),
+              policy.name(),
+              "4",
+              Long.toString(seed));
+      Thread pump = ChildJvm.readProtocol(child, acked::add, id -> {});
       int killAfter = 200 + new SplittableRandom(seed).nextInt(3000);
       Awaitility.await()
           .atMost(60, TimeUnit.SECONDS)
           .until(() -> acked.size() >= killAfter || !child.isAlive());
       assertThat(child.isAlive()).as("child alive until killed").isTrue();
-      child.destroyForcibly(); // SIGKILL
-      child.waitFor(30, TimeUnit.SECONDS);
-      pump.join(10_000);
+      ChildJvm.kill(child, pump); // SIGKILL
 
       try (FileBackingStore store = TestFileStores.open(dir, policy)) {
         List<StoredEvent> all = new ArrayList<>();

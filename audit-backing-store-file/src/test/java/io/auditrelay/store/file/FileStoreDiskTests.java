@@ -176,7 +176,7 @@ class FileStoreDiskTests {
   void aSecondProcessOnTheSameDirectoryFailsFast() throws Exception {
     Path dir = tmp.resolve("shared");
     Process holder =
-        TestFileStores.childJvm(
+        io.auditrelay.testsupport.ChildJvm.of(
                 List.of(),
                 CrashChild.class.getName(),
                 dir.toString(),

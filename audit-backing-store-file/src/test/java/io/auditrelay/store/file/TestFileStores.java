@@ -2,7 +2,6 @@ package io.auditrelay.store.file;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 
 /** How the file store tests open stores and start child JVMs. */
 final class TestFileStores {
@@ -18,10 +17,5 @@ final class TestFileStores {
   static FileBackingStore open(Path dir, FsyncPolicy policy) {
     return new FileBackingStore(
         dir, 64 << 10, 1L << 30, policy, 2, Clock.systemUTC(), c -> c.force(false));
-  }
-
-  /** {@code java <options> -cp <this classpath> <mainAndArgs>}. */
-  static ProcessBuilder childJvm(List<String> options, String... mainAndArgs) {
-    return io.auditrelay.testsupport.ChildJvm.of(options, mainAndArgs);
   }
 }

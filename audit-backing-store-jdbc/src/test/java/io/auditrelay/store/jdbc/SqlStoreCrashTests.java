@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.Claim;
 import io.auditrelay.testsupport.ChildJvm;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,26 +53,21 @@ class SqlStoreCrashTests {
         Set<String> acked = ConcurrentHashMap.newKeySet();
         Set<String> done = ConcurrentHashMap.newKeySet();
         Process child =
-            ChildJvm.of(
-                    List.of(),
-                    SqlCrashChild.class.getName(),
-                    database.url(),
-                    database.username(),
-                    table,
-                    "4",
-                    Long.toString(seed))
-                .redirectError(
-                    ProcessBuilder.Redirect.INHERIT) // logs on stderr: stdout is the protocol
-                .start();
-        Thread pump = pump(child, acked, done);
+            ChildJvm.start(
+                List.of(),
+                SqlCrashChild.class.getName(),
+                database.url(),
+                database.username(),
+                table,
+                "4",
+                Long.toString(seed));
+        Thread pump = ChildJvm.readProtocol(child, acked::add, done::add);
         int killAfter = 200 + new SplittableRandom(seed).nextInt(2000);
         Awaitility.await()
             .atMost(120, TimeUnit.SECONDS)
             .until(() -> acked.size() >= killAfter || !child.isAlive());
         assertThat(child.isAlive()).as("child alive until killed (seed %d)", seed).isTrue();
-        child.destroyForcibly(); // SIGKILL, claim transactions open
-        child.waitFor(30, TimeUnit.SECONDS);
-        pump.join(10_000);
+        ChildJvm.kill(child, pump); // SIGKILL, claim transactions open
         everAcked.addAll(acked);
         everDone.addAll(done);
 
@@ -148,30 +140,5 @@ class SqlStoreCrashTests {
       }
     }
     return ids;
-  }
-
-  private static Thread pump(Process child, Set<String> acked, Set<String> done) {
-    Thread pump =
-        new Thread(
-            () -> {
-              try (BufferedReader reader =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                  if (line.startsWith("ACK ")) {
-                    acked.add(line.substring(4));
-                  } else if (line.startsWith("DONE ")) {
-                    done.add(line.substring(5));
-                  } else {
-                    System.out.println("[child] " + line);
-                  }
-                }
-              } catch (Exception e) {
-                // the child died
-              }
-            });
-    pump.start();
-    return pump;
   }
 }
