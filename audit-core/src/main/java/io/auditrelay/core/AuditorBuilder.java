@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
@@ -34,6 +36,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * Not thread-safe; an Auditor it builds is.
  */
 public final class AuditorBuilder {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditorBuilder.class);
 
   private @Nullable ConnectionFactory connectionFactory;
   private @Nullable String rabbitUri;
@@ -367,12 +371,17 @@ public final class AuditorBuilder {
     factory.setConnectionNameStrategy(cf -> "audit-relay-" + name);
     // Spring AMQP's own executor for closing channels has non-daemon threads that are only shut
     // down by a ContextClosedEvent: outside Spring they kept the JVM alive for a minute after
-    // close(). Daemon threads of ours, which outlive nothing.
+    // close(). Daemon threads of ours, which outlive nothing. When the broker closed a channel
+    // (a 404 or 406), returning it to the cache waits for its confirms and throws: the channel
+    // is gone and its messages are already counted as not confirmed, so that is only logged.
     factory.setExecutor(
         java.util.concurrent.Executors.newCachedThreadPool(
             runnable -> {
               Thread thread = new Thread(runnable, "audit-amqp-" + name);
               thread.setDaemon(true);
+              thread.setUncaughtExceptionHandler(
+                  (t, e) ->
+                      log.debug("AMQP client task on {} failed: {}", t.getName(), e.toString()));
               return thread;
             }));
     return factory;

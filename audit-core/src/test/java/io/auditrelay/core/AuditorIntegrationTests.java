@@ -4,35 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.auditrelay.cadf.Actions;
 import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.cadf.CadfJson;
-import io.auditrelay.cadf.Outcome;
 import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.store.memory.MemoryBackingStore;
 import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.Deliveries;
+import io.auditrelay.testsupport.FlappingLoad;
 import io.auditrelay.testsupport.LogCapture;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.QueueReader.Delivered;
+import io.auditrelay.testsupport.Rabbitmqctl;
 import io.auditrelay.testsupport.RealServers;
 import io.auditrelay.testsupport.TcpProxy;
+import io.auditrelay.testsupport.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -98,17 +94,7 @@ class AuditorIntegrationTests {
   }
 
   static CadfEvent event(int producer, int n) {
-    return CadfEvent.builder()
-        .action(Actions.UPDATE)
-        .outcome(Outcome.SUCCESS)
-        .initiator(
-            Resource.builder("user-" + producer, ResourceTypes.SERVICE_SECURITY_ACCOUNT_USER)
-                .projectId("p-1")
-                .build())
-        .target(Resource.of("thing-" + n, ResourceTypes.DATA))
-        .tag("producer?value=" + producer)
-        .tag("n?value=" + n)
-        .build();
+    return TestEvents.event(producer, n);
   }
 
   private double count(String meter) {
@@ -129,18 +115,7 @@ class AuditorIntegrationTests {
 
   /** Recorded ids in order of the first delivery of each, and every duplicate byte-identical. */
   private static List<String> firstDeliveries(List<Delivered> delivered) {
-    Map<String, byte[]> bytes = new HashMap<>();
-    LinkedHashSet<String> order = new LinkedHashSet<>();
-    for (Delivered d : delivered) {
-      byte[] previous = bytes.putIfAbsent(d.messageId(), d.body());
-      if (previous != null) {
-        assertThat(d.body())
-            .as("duplicate of %s has the same bytes", d.messageId())
-            .isEqualTo(previous);
-      }
-      order.add(d.messageId());
-    }
-    return List.copyOf(order);
+    return Deliveries.of(delivered).ids();
   }
 
   /** Records until {@code record()} throws; returns what it accepted before and the exception. */
@@ -222,7 +197,7 @@ class AuditorIntegrationTests {
     Auditor auditor =
         closeLater(auditor(broker.uri()).confirmTimeout(Duration.ofSeconds(1)).build());
     auditor.record(large(0)).get(30, TimeUnit.SECONDS); // connected, confirmed
-    rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
+    Rabbitmqctl.run("set_vm_memory_high_watermark", "0.0000001");
     try {
       List<CompletableFuture<Void>> first = new ArrayList<>();
       for (int i = 1; i <= 20; i++) {
@@ -239,7 +214,7 @@ class AuditorIntegrationTests {
       assertThat(auditor.state().orElseThrow().brokerConnected()).isFalse();
       assertThat(auditor.state().orElseThrow().store().events()).isPositive();
     } finally {
-      rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+      Rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
     }
     await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
     List<Delivered> delivered = reader.awaitAtLeast(41, WAIT);
@@ -252,15 +227,6 @@ class AuditorIntegrationTests {
     return event(0, n).toBuilder()
         .target(Resource.builder("thing-" + n, ResourceTypes.DATA).name("x".repeat(50_000)).build())
         .build();
-  }
-
-  private static void rabbitmqctl(String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
-    command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("rabbitmqctl %s: %s", arguments, output).isZero();
   }
 
   @Test
@@ -509,72 +475,12 @@ class AuditorIntegrationTests {
   }
 
   @Test
-  void sixteenThreadsRecordingWhileTheBrokerFlapsLoseNothingAndKeepEachThreadsOrder()
-      throws Exception {
+  void sixtyFourThreadsRecordingWhileTheBrokerFlapsLoseNothingAndKeepEachThreadsOrder() {
     TcpProxy proxy = proxy();
     Auditor auditor = closeLater(auditor(proxy).queueCapacity(50_000).build());
-    int threads = 16;
-    int perThread = 250;
-    ScheduledExecutorService flapper = Executors.newSingleThreadScheduledExecutor();
-    ExecutorService producers = Executors.newFixedThreadPool(threads);
-    List<CompletableFuture<Void>> futures = new CopyOnWriteArrayList<>();
-    boolean[] down = new boolean[1];
-    flapper.scheduleAtFixedRate(
-        () -> {
-          if (down[0]) {
-            proxy.restore();
-          } else {
-            proxy.cut();
-          }
-          down[0] = !down[0];
-        },
-        50,
-        150,
-        TimeUnit.MILLISECONDS);
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int producer = t;
-        running.add(
-            producers.submit(
-                () -> {
-                  for (int i = 0; i < perThread; i++) {
-                    futures.add(auditor.record(event(producer, i)));
-                  }
-                }));
-      }
-      for (Future<?> f : running) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      flapper.shutdownNow();
-      flapper.awaitTermination(5, TimeUnit.SECONDS);
-      producers.shutdownNow();
-    }
-    proxy.restore();
-    awaitAll(futures);
-
-    List<Delivered> delivered = reader.awaitAtLeast(threads * perThread, WAIT);
-    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
-    delivered = reader.poll();
-    List<String> order = firstDeliveries(delivered);
-    assertThat(order).hasSize(threads * perThread);
-    Map<String, CadfEvent> byId = new HashMap<>();
-    delivered.forEach(d -> byId.putIfAbsent(d.messageId(), CadfJson.read(d.body())));
-    int[] last = new int[threads];
-    java.util.Arrays.fill(last, -1);
-    for (String id : order) {
-      CadfEvent e = byId.get(id);
-      int producer = Integer.parseInt(e.tags().get(0).substring("producer?value=".length()));
-      int n = Integer.parseInt(e.tags().get(1).substring("n?value=".length()));
-      assertThat(n).as("order of producer %d", producer).isGreaterThan(last[producer]);
-      last[producer] = n;
-    }
-    assertThat(count("audit.events.recorded")).isEqualTo(threads * perThread);
+    FlappingLoad.run(auditor, proxy, reader, 64, 100);
+    assertThat(count("audit.events.recorded")).isEqualTo(6400);
     assertThat(count("audit.events.lost")).isZero();
-    System.out.printf(
-        "[audit-it] 16 threads, flapping broker: %d accepted, %d delivered, %d duplicates%n",
-        threads * perThread, delivered.size(), delivered.size() - order.size());
   }
 
   @Test

@@ -68,6 +68,26 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
+  /** Declares the direct exchange {@code exchange} and binds the queue to it by its name. */
+  public QueueReader declareExchangeBoundToQueue(String exchange) {
+    try {
+      channel.exchangeDeclare(exchange, "direct", true);
+      channel.queueBind(queue, exchange, queue);
+      return this;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes {@code exchange}. */
+  public void deleteExchange(String exchange) {
+    try {
+      channel.exchangeDelete(exchange);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Reads everything currently in the queue. */
   public synchronized List<Delivered> poll() {
     try {

@@ -129,6 +129,30 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
+  /**
+   * Starts a daemon thread that cuts the proxy and restores it at random moments (up 200 to 600 ms,
+   * down 100 to 400 ms), until the JVM ends or the thread is interrupted.
+   */
+  public Thread flapRandomly(long seed) {
+    Thread flapper =
+        new Thread(
+            () -> {
+              java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+              while (!Thread.currentThread().isInterrupted()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                    (200 + random.nextInt(400)) * 1_000_000L);
+                cut();
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                    (100 + random.nextInt(300)) * 1_000_000L);
+                restore();
+              }
+            },
+            "flapper");
+    flapper.setDaemon(true);
+    flapper.start();
+    return flapper;
+  }
+
   /** Keeps connections open and accepts new ones, but forwards nothing in either direction. */
   public void blackHole() {
     blackHole = true;
