@@ -20,20 +20,22 @@ public final class LogCapture implements AutoCloseable {
 
   /** Every captured line: level, logger, formatted message and stack trace. */
   public List<String> lines() {
-    synchronized (appender.list) {
-      return appender.list.stream()
-          .map(
-              e ->
-                  e.getLevel()
-                      + " "
-                      + e.getLoggerName()
-                      + " "
-                      + e.getFormattedMessage()
-                      + (e.getThrowableProxy() == null
-                          ? ""
-                          : " " + ThrowableProxyUtil.asString(e.getThrowableProxy())))
-          .toList();
+    List<ILoggingEvent> events;
+    synchronized (appender) { // AppenderBase.doAppend holds this lock while it adds
+      events = List.copyOf(appender.list);
     }
+    return events.stream()
+        .map(
+            e ->
+                e.getLevel()
+                    + " "
+                    + e.getLoggerName()
+                    + " "
+                    + e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null
+                        ? ""
+                        : " " + ThrowableProxyUtil.asString(e.getThrowableProxy())))
+        .toList();
   }
 
   /** The captured text, all lines joined. */
