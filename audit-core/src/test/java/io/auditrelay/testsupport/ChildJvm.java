@@ -31,13 +31,35 @@ public final class ChildJvm {
     return new ProcessBuilder(command);
   }
 
-  /** Starts a crash child: stdout is its protocol, stderr (its logs) goes to the test's output. */
+  /**
+   * Starts a crash child: stdout is its protocol; stderr (its logs) is copied to this JVM's {@code
+   * System.err}, so that it lands in the test's report rather than on the build's console.
+   */
   public static Process start(List<String> options, String... mainAndArgs) {
+    Process child;
     try {
-      return of(options, mainAndArgs).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      child = of(options, mainAndArgs).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Thread logs =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                  System.err.println("[child] " + line);
+                }
+              } catch (IOException e) {
+                // the child died
+              }
+            },
+            "child-logs");
+    logs.setDaemon(true);
+    logs.start();
+    return child;
   }
 
   /**

@@ -52,7 +52,7 @@ public final class AuditorCrashChild {
 
   /**
    * Arguments: directory, broker host, port, user name, password, queue, delivery mode, and whether
-   * to flap the broker (a {@link TcpProxy} in this JVM cut and restored every 50 to 250 ms).
+   * to flap the broker (a {@link TcpProxy} in this JVM, {@link TcpProxy#flapRandomly}).
    */
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
@@ -61,22 +61,7 @@ public final class AuditorCrashChild {
     if (Boolean.parseBoolean(args[7])) {
       TcpProxy proxy = TcpProxy.to(broker);
       uri = broker.via(proxy).uri();
-      Thread flapper =
-          new Thread(
-              () -> {
-                java.util.SplittableRandom random = new java.util.SplittableRandom();
-                while (true) {
-                  java.util.concurrent.locks.LockSupport.parkNanos(
-                      (200 + random.nextInt(400)) * 1_000_000L);
-                  proxy.cut();
-                  java.util.concurrent.locks.LockSupport.parkNanos(
-                      (100 + random.nextInt(300)) * 1_000_000L);
-                  proxy.restore();
-                }
-              },
-              "flapper");
-      flapper.setDaemon(true);
-      flapper.start();
+      proxy.flapRandomly(System.nanoTime());
     }
     Auditor auditor = auditor(Path.of(args[0]), uri, args[5], DeliveryMode.valueOf(args[6]));
     for (int n = 0; ; n += 50) {

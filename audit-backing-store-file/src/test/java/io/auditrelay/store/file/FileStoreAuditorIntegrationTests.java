@@ -11,6 +11,7 @@ import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.FlappingLoad;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
 import io.auditrelay.testsupport.TcpProxy;
@@ -89,6 +90,24 @@ class FileStoreAuditorIntegrationTests {
           .extracting(d -> CadfJson.read(d.body()).tags().get(0))
           .containsExactlyElementsOf(
               IntStream.range(0, 600).mapToObj(i -> "n?value=" + i).toList());
+      reader.delete();
+    }
+  }
+
+  /** 64 threads recording during broker flaps, in each mode that uses the store. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = DeliveryMode.class,
+      names = {"BUFFER_ON_FAILURE", "WRITE_AHEAD"})
+  @org.junit.jupiter.api.Timeout(value = 240, unit = java.util.concurrent.TimeUnit.SECONDS)
+  void sixtyFourThreadsDuringBrokerFlapsLoseNothing(DeliveryMode mode) throws Exception {
+    RealServers.report(getClass().getSimpleName(), broker.describe());
+    String queue = "audit-file-flaps-" + UUID.randomUUID();
+    Path dir = Files.createTempDirectory("audit-file-flaps").resolve("store");
+    try (TcpProxy proxy = TcpProxy.to(broker);
+        QueueReader reader = new QueueReader(broker, queue).declare();
+        Auditor auditor = auditor(broker.via(proxy).uri(), queue, dir, mode)) {
+      FlappingLoad.run(auditor, proxy, reader, 64, 100);
       reader.delete();
     }
   }

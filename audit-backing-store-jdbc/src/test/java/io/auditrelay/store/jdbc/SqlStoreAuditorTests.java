@@ -19,6 +19,7 @@ import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreParams;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.FlappingLoad;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
 import io.auditrelay.testsupport.TcpProxy;
@@ -162,6 +163,23 @@ class SqlStoreAuditorTests {
         .until(() -> stores.stream().allMatch(s -> s.stats().events() == 0));
     List<String> delivered = tags(reader.poll());
     assertThat(delivered).hasSize(3 * perAuditor).doesNotHaveDuplicates();
+  }
+
+  /** 64 threads recording during broker flaps, in each mode that uses the store. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = DeliveryMode.class,
+      names = {"BUFFER_ON_FAILURE", "WRITE_AHEAD"})
+  @org.junit.jupiter.api.Timeout(value = 240, unit = TimeUnit.SECONDS)
+  void sixtyFourThreadsDuringBrokerFlapsLoseNothing(DeliveryMode mode) throws Exception {
+    TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
+    String queue = "audit-sql-flaps-" + UUID.randomUUID();
+    QueueReader reader = reader(queue).declare();
+    TcpProxy proxy = TcpProxy.to(broker);
+    cleanUp.add(proxy);
+    BackingStore store = postgres.open(table(postgres), Map.of());
+    Auditor auditor = auditor(broker.via(proxy).uri(), queue, store, mode);
+    FlappingLoad.run(auditor, proxy, reader, 64, 100);
   }
 
   @Test
