@@ -73,6 +73,14 @@ final class EventRows {
     return estimate;
   }
 
+  /**
+   * A connection whose blocking reads give up after three statement timeouts: a statement the
+   * server cancels ends sooner; a database that no longer answers at all is given up on then.
+   */
+  Connection borrow() throws SQLException {
+    return Jdbc.borrow(dataSource, timeoutSeconds * 3_000);
+  }
+
   int timeoutSeconds() {
     return timeoutSeconds;
   }
@@ -212,7 +220,8 @@ final class EventRows {
 
   /** The exact content of both tables, for the {@link BacklogEstimate}. */
   private StoreStats queryStats() throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
+    Connection connection = borrow();
+    try {
       long events;
       long bytes;
       long oldest;
@@ -239,6 +248,8 @@ final class EventRows {
               rows.getLong(2));
         }
       }
+    } finally {
+      Jdbc.closeQuietly(connection);
     }
   }
 
@@ -259,7 +270,7 @@ final class EventRows {
    * committed by default.
    */
   Connection beginClaim() throws SQLException {
-    Connection connection = dataSource.getConnection();
+    Connection connection = borrow();
     try {
       connection.setAutoCommit(false);
       if (dialect == SqlDialect.MARIADB || dialect == SqlDialect.MYSQL) {
@@ -277,8 +288,13 @@ final class EventRows {
 
   /** Runs {@code work} in a short transaction of its own; rolls back on any failure. */
   <T> T inTransaction(SqlWork<T> work) throws SQLException {
-    Connection connection = dataSource.getConnection();
-    connection.setAutoCommit(false);
+    Connection connection = borrow();
+    try {
+      connection.setAutoCommit(false);
+    } catch (SQLException | RuntimeException e) {
+      Jdbc.closeQuietly(connection);
+      throw e;
+    }
     return run(connection, work);
   }
 

@@ -44,7 +44,6 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   static final int DEFAULT_BATCH_SIZE = 500;
   static final long DEFAULT_MAX_EVENTS = 1_000_000;
   static final int STATEMENT_TIMEOUT_SECONDS = 10;
-  static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
   private static final Pattern PASSWORD_IN_URL =
@@ -54,6 +53,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   private final boolean migrationEnabled;
   private final Clock clock;
   private final boolean forceLease;
+  private final int statementTimeoutSeconds;
 
   /** For {@link java.util.ServiceLoader}: no application DataSource, so {@code url} is required. */
   public JdbcBackingStoreFactory() {
@@ -82,10 +82,25 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       boolean migrationEnabled,
       Clock clock,
       boolean forceLease) {
+    this(applicationDataSource, migrationEnabled, clock, forceLease, STATEMENT_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * For tests: {@code statementTimeoutSeconds} instead of 10 s bounds every statement, the own
+   * pool's wait for a connection, and (three times over) a read from a database that no longer
+   * answers.
+   */
+  JdbcBackingStoreFactory(
+      Supplier<@Nullable DataSource> applicationDataSource,
+      boolean migrationEnabled,
+      Clock clock,
+      boolean forceLease,
+      int statementTimeoutSeconds) {
     this.applicationDataSource = applicationDataSource;
     this.migrationEnabled = migrationEnabled;
     this.clock = clock;
     this.forceLease = forceLease;
+    this.statementTimeoutSeconds = statementTimeoutSeconds;
   }
 
   @Override
@@ -122,7 +137,12 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       }
     } else {
       validateUrl(params, url);
-      ownPool = pool(url, params.string("username"), params.string("password"));
+      ownPool =
+          pool(
+              url,
+              params.string("username"),
+              params.string("password"),
+              statementTimeoutSeconds * 1000L);
       dataSource = ownPool;
     }
     try {
@@ -136,8 +156,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       }
       checkTables(dataSource, database.dialect(), tableName, migrate, !skipLocked);
       EventRows rows =
-          new EventRows(
-              dataSource, database.dialect(), tableName, STATEMENT_TIMEOUT_SECONDS, clock);
+          new EventRows(dataSource, database.dialect(), tableName, statementTimeoutSeconds, clock);
       return new JdbcBackingStore(rows, skipLocked, ownPool, batchSize, maxEvents);
     } catch (SQLException e) {
       closeQuietly(ownPool);
@@ -175,7 +194,10 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   }
 
   private static HikariDataSource pool(
-      String url, @Nullable String username, @Nullable String password) {
+      String url,
+      @Nullable String username,
+      @Nullable String password,
+      long connectionTimeoutMillis) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("audit-sql-store");
     config.setJdbcUrl(url);
@@ -183,7 +205,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
     config.setPassword(password);
     config.setMaximumPoolSize(4);
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    config.setConnectionTimeout(connectionTimeoutMillis);
     if (url.startsWith("jdbc:postgresql:")) {
       // One multi-row INSERT per JDBC batch instead of one round trip per row.
       config.addDataSourceProperty("reWriteBatchedInserts", "true");

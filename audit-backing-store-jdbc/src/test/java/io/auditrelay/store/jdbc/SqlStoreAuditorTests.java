@@ -321,6 +321,93 @@ class SqlStoreAuditorTests {
             Stream.iterate(0, n -> n + 1).limit(20).map(n -> "d" + n).toList());
   }
 
+  /**
+   * A database that stops answering (sockets open, nothing comes back: a hung host, a black hole)
+   * is given up on after the network timeout, so the pipeline reports the store failing instead of
+   * hanging in a read forever; once it answers again, every event completes and is published.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aDatabaseThatStopsAnsweringIsGivenUpOnAndDrainedWhenItAnswersAgain() throws Exception {
+    TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
+    URI uri = URI.create(postgres.url().substring(5));
+    TcpProxy proxy = new TcpProxy(uri.getHost(), uri.getPort());
+    proxy.restore();
+    cleanUp.add(proxy);
+    Map<String, Object> params = viaProxy(postgres, proxy).params(table(postgres));
+    BackingStore store =
+        new JdbcBackingStoreFactory(() -> null, true, java.time.Clock.systemUTC(), false, 1)
+            .create(new StoreParams("test", "sql", params));
+    String queue = "audit-sql-hung-" + UUID.randomUUID();
+    QueueReader reader = reader(queue).declare();
+    Auditor auditor = auditor(broker.uri(), queue, store, DeliveryMode.WRITE_AHEAD);
+    auditor.record(event("h-first")).get(30, TimeUnit.SECONDS);
+
+    proxy.blackHole();
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int n = 0; n < 20; n++) {
+      futures.add(auditor.record(event("h" + n)));
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> auditor.state().orElseThrow().storeFailing());
+    assertThat(futures).noneMatch(CompletableFuture::isDone);
+    proxy.cut(); // the held connections end; new ones get through
+    proxy.restore();
+
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    assertThat(tags(reader.awaitAtLeast(21, Duration.ofSeconds(60))))
+        .containsExactlyElementsOf(
+            Stream.concat(
+                    Stream.of("h-first"), Stream.iterate(0, n -> n + 1).limit(20).map(n -> "h" + n))
+                .toList());
+  }
+
+  /**
+   * A table locked by another session (a migration holding ACCESS EXCLUSIVE) makes every statement
+   * wait; the statement timeout ends each wait, the store is reported failing, nothing is reported
+   * durable, and everything completes once the lock is released. The store runs on the
+   * application's DataSource here.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aLockedTableTimesOutStatementsUntilTheLockIsReleased() throws Exception {
+    TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
+    HikariDataSource application = postgres.dataSource();
+    cleanUp.add(application);
+    String table = table(postgres);
+    BackingStore store =
+        new JdbcBackingStoreFactory(() -> application, true, java.time.Clock.systemUTC(), false, 1)
+            .create(new StoreParams("test", "sql", Map.of("table_name", table)));
+    String queue = "audit-sql-locked-" + UUID.randomUUID();
+    QueueReader reader = reader(queue).declare();
+    Auditor auditor = auditor(broker.uri(), queue, store, DeliveryMode.WRITE_AHEAD);
+    auditor.record(event("l-first")).get(30, TimeUnit.SECONDS);
+
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    try (java.sql.Connection locker = application.getConnection()) {
+      locker.setAutoCommit(false);
+      try (java.sql.Statement lock = locker.createStatement()) {
+        lock.execute("LOCK TABLE " + postgres.quote(table) + " IN ACCESS EXCLUSIVE MODE");
+      }
+      for (int n = 0; n < 20; n++) {
+        futures.add(auditor.record(event("l" + n)));
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> auditor.state().orElseThrow().storeFailing());
+      assertThat(futures).noneMatch(CompletableFuture::isDone);
+      locker.commit();
+    }
+
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    assertThat(tags(reader.awaitAtLeast(21, Duration.ofSeconds(60))))
+        .containsExactlyElementsOf(
+            Stream.concat(
+                    Stream.of("l-first"), Stream.iterate(0, n -> n + 1).limit(20).map(n -> "l" + n))
+                .toList());
+  }
+
   private static TestDatabase viaProxy(TestDatabase database, TcpProxy proxy) {
     URI uri = URI.create(database.url().substring(5));
     return new TestDatabase(
