@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A TCP proxy between the client and the broker, for outages the test controls: {@link #cut()}
  * resets every connection and refuses new ones (a stopped broker), {@link #restore()} accepts again
- * on the same port, {@link #blackHole()} keeps sockets open but forwards nothing, and {@link
- * #delayResponses(long)} holds back every broker-to-client chunk (late confirms).
+ * on the same port, {@link #cutAfter(long)} cuts in the middle of a frame, {@link #blackHole()}
+ * keeps sockets open but forwards nothing, and {@link #delayResponses(long)} holds back every
+ * broker-to-client chunk (late confirms).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -28,6 +29,10 @@ public final class TcpProxy implements AutoCloseable {
   private volatile ServerSocket server;
   private volatile boolean blackHole;
   private volatile long responseDelayMillis;
+
+  /** Client-to-broker bytes still let through before a cut; negative: no cut pending. */
+  private final java.util.concurrent.atomic.AtomicLong bytesBeforeCut =
+      new java.util.concurrent.atomic.AtomicLong(-1);
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -72,10 +77,11 @@ public final class TcpProxy implements AutoCloseable {
     return port;
   }
 
-  /** Accepts and forwards connections again (also ends a black hole and a delay). */
+  /** Accepts and forwards connections again (also ends a black hole, a delay, a pending cut). */
   public synchronized void restore() {
     blackHole = false;
     responseDelayMillis = 0;
+    bytesBeforeCut.set(-1);
     if (server != null) {
       return;
     }
@@ -158,6 +164,19 @@ public final class TcpProxy implements AutoCloseable {
     blackHole = true;
   }
 
+  /**
+   * Forwards {@code bytes} more bytes from the client to the broker, then {@link #cut()}s: the
+   * broker sees a frame end in the middle.
+   */
+  public void cutAfter(long bytes) {
+    bytesBeforeCut.set(bytes);
+  }
+
+  /** Whether a {@link #cutAfter(long)} has not happened yet. */
+  public boolean cutPending() {
+    return bytesBeforeCut.get() >= 0;
+  }
+
   /** Delays every chunk from the broker to the client by {@code millis}. */
   public void delayResponses(long millis) {
     responseDelayMillis = millis;
@@ -200,6 +219,17 @@ public final class TcpProxy implements AutoCloseable {
                   long delay = response ? responseDelayMillis : 0;
                   if (delay > 0) {
                     TimeUnit.MILLISECONDS.sleep(delay); // test double: a slow broker
+                  }
+                  long allowance = response ? -1 : bytesBeforeCut.get();
+                  if (allowance >= 0 && n >= allowance) {
+                    bytesBeforeCut.set(-1);
+                    out.write(buffer, 0, (int) allowance);
+                    out.flush();
+                    cut();
+                    return;
+                  }
+                  if (allowance >= 0) {
+                    bytesBeforeCut.addAndGet(-n);
                   }
                   out.write(buffer, 0, n);
                   out.flush();
