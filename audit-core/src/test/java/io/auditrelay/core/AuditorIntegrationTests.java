@@ -9,14 +9,11 @@ import io.auditrelay.cadf.CadfJson;
 import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.store.memory.MemoryBackingStore;
-import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.Deliveries;
 import io.auditrelay.testsupport.FlappingLoad;
 import io.auditrelay.testsupport.LogCapture;
-import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.QueueReader.Delivered;
 import io.auditrelay.testsupport.Rabbitmqctl;
-import io.auditrelay.testsupport.RealServers;
 import io.auditrelay.testsupport.TcpProxy;
 import io.auditrelay.testsupport.TestEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,9 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -40,53 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The Auditor against a real broker (RabbitMQ when reachable, embedded Qpid otherwise). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class AuditorIntegrationTests {
+class AuditorIntegrationTests extends BrokerTestSupport {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private final AmqpBroker broker = RealServers.rabbitmq();
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private String queue;
-  private QueueReader reader;
-
-  @BeforeEach
-  void setUp() {
-    RealServers.report(getClass().getSimpleName(), broker.describe());
-    queue = "audit-it-" + UUID.randomUUID();
-    reader = new QueueReader(broker, queue);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    java.util.Collections.reverse(resources);
-    for (AutoCloseable resource : resources) {
-      resource.close();
-    }
-    reader.delete();
-    reader.close();
-  }
-
   private AuditorBuilder auditor(TcpProxy proxy) {
     return auditor(broker.via(proxy).uri());
-  }
-
-  private AuditorBuilder auditor(String uri) {
-    return Auditor.builder()
-        .rabbitUri(uri)
-        .queueName(queue)
-        .meterRegistry(registry)
-        .initialBackoff(Duration.ofMillis(20))
-        .maxBackoff(Duration.ofMillis(300))
-        .confirmTimeout(Duration.ofSeconds(3))
-        .connectionTimeout(Duration.ofSeconds(2))
-        .shutdownTimeout(Duration.ofSeconds(30))
-        .shutdownHook(false);
-  }
-
-  private <T extends AutoCloseable> T closeLater(T resource) {
-    resources.add(resource);
-    return resource;
   }
 
   private TcpProxy proxy() {
@@ -95,10 +49,6 @@ class AuditorIntegrationTests {
 
   static CadfEvent event(int producer, int n) {
     return TestEvents.event(producer, n);
-  }
-
-  private double count(String meter) {
-    return registry.find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   private double count(String meter, String tag, String value) {

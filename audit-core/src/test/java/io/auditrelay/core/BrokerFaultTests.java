@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.auditrelay.store.memory.MemoryBackingStore;
-import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.Deliveries;
 import io.auditrelay.testsupport.LogCapture;
-import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.Rabbitmqctl;
-import io.auditrelay.testsupport.RealServers;
 import io.auditrelay.testsupport.SteppingClock;
 import io.auditrelay.testsupport.TcpProxy;
 import io.auditrelay.testsupport.TestEvents;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,54 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * accepted event, names the cause for operators, and recovers without help once the cause is gone.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class BrokerFaultTests {
+class BrokerFaultTests extends BrokerTestSupport {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-
-  private final AmqpBroker broker = RealServers.rabbitmq();
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private String queue;
-  private QueueReader reader;
-
-  @BeforeEach
-  void setUp() {
-    RealServers.report(getClass().getSimpleName(), broker.describe());
-    queue = "audit-fault-" + UUID.randomUUID();
-    reader = new QueueReader(broker, queue);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    java.util.Collections.reverse(resources);
-    for (AutoCloseable resource : resources) {
-      resource.close();
-    }
-    reader.delete();
-    reader.close();
-  }
-
-  private AuditorBuilder auditor(String uri) {
-    return Auditor.builder()
-        .rabbitUri(uri)
-        .queueName(queue)
-        .meterRegistry(registry)
-        .initialBackoff(Duration.ofMillis(20))
-        .maxBackoff(Duration.ofMillis(300))
-        .confirmTimeout(Duration.ofSeconds(3))
-        .connectionTimeout(Duration.ofSeconds(2))
-        .shutdownTimeout(Duration.ofSeconds(30))
-        .shutdownHook(false);
-  }
-
-  private <T extends AutoCloseable> T closeLater(T resource) {
-    resources.add(resource);
-    return resource;
-  }
-
-  private double count(String meter) {
-    return registry.find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
-  }
 
   /** Records {@code count} events of {@code producer} and waits until each is durable. */
   private static Set<String> recordAll(Auditor auditor, String producer, int from, int count)
