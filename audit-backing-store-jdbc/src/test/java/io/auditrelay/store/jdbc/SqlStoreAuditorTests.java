@@ -255,10 +255,7 @@ class SqlStoreAuditorTests {
   void theDatabaseGoingDownBetweenConfirmAndDeleteLosesNothingAndRepublishesNothing()
       throws Exception {
     TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
-    URI uri = URI.create(postgres.url().substring(5));
-    TcpProxy proxy = new TcpProxy(uri.getHost(), uri.getPort());
-    proxy.restore();
-    cleanUp.add(proxy);
+    TcpProxy proxy = proxyTo(postgres);
     String table = table(postgres);
     BackingStore store = viaProxy(postgres, proxy).open(table, Map.of());
     CountDownLatch cut = new CountDownLatch(1);
@@ -295,30 +292,13 @@ class SqlStoreAuditorTests {
   void appendsDuringADatabaseOutageAreNeverReportedDurableAndCompleteWhenItReturns()
       throws Exception {
     TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
-    URI uri = URI.create(postgres.url().substring(5));
-    TcpProxy proxy = new TcpProxy(uri.getHost(), uri.getPort());
-    proxy.restore();
-    cleanUp.add(proxy);
+    TcpProxy proxy = proxyTo(postgres);
     BackingStore store = viaProxy(postgres, proxy).open(table(postgres), Map.of());
     String queue = "audit-sql-down-" + UUID.randomUUID();
     QueueReader reader = reader(queue).declare();
     Auditor auditor = auditor(broker.uri(), queue, store, DeliveryMode.WRITE_AHEAD);
 
-    proxy.cut();
-    List<CompletableFuture<Void>> futures = new ArrayList<>();
-    for (int n = 0; n < 20; n++) {
-      futures.add(auditor.record(event("d" + n)));
-    }
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> auditor.state().orElseThrow().storeFailing());
-    assertThat(futures).noneMatch(CompletableFuture::isDone);
-    proxy.restore();
-
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    assertThat(tags(reader.awaitAtLeast(20, Duration.ofSeconds(60))))
-        .containsExactlyElementsOf(
-            Stream.iterate(0, n -> n + 1).limit(20).map(n -> "d" + n).toList());
+    recordThroughAStoreFault(auditor, reader, "d", List.of(), proxy::cut, proxy::restore);
   }
 
   /**
@@ -330,10 +310,7 @@ class SqlStoreAuditorTests {
   @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aDatabaseThatStopsAnsweringIsGivenUpOnAndDrainedWhenItAnswersAgain() throws Exception {
     TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
-    URI uri = URI.create(postgres.url().substring(5));
-    TcpProxy proxy = new TcpProxy(uri.getHost(), uri.getPort());
-    proxy.restore();
-    cleanUp.add(proxy);
+    TcpProxy proxy = proxyTo(postgres);
     Map<String, Object> params = viaProxy(postgres, proxy).params(table(postgres));
     BackingStore store =
         new JdbcBackingStoreFactory(() -> null, true, java.time.Clock.systemUTC(), false, 1)
@@ -343,24 +320,16 @@ class SqlStoreAuditorTests {
     Auditor auditor = auditor(broker.uri(), queue, store, DeliveryMode.WRITE_AHEAD);
     auditor.record(event("h-first")).get(30, TimeUnit.SECONDS);
 
-    proxy.blackHole();
-    List<CompletableFuture<Void>> futures = new ArrayList<>();
-    for (int n = 0; n < 20; n++) {
-      futures.add(auditor.record(event("h" + n)));
-    }
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> auditor.state().orElseThrow().storeFailing());
-    assertThat(futures).noneMatch(CompletableFuture::isDone);
-    proxy.cut(); // the held connections end; new ones get through
-    proxy.restore();
-
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    assertThat(tags(reader.awaitAtLeast(21, Duration.ofSeconds(60))))
-        .containsExactlyElementsOf(
-            Stream.concat(
-                    Stream.of("h-first"), Stream.iterate(0, n -> n + 1).limit(20).map(n -> "h" + n))
-                .toList());
+    recordThroughAStoreFault(
+        auditor,
+        reader,
+        "h",
+        List.of("h-first"),
+        proxy::blackHole,
+        () -> {
+          proxy.cut(); // the held connections end; new ones get through
+          proxy.restore();
+        });
   }
 
   /**
@@ -384,28 +353,65 @@ class SqlStoreAuditorTests {
     Auditor auditor = auditor(broker.uri(), queue, store, DeliveryMode.WRITE_AHEAD);
     auditor.record(event("l-first")).get(30, TimeUnit.SECONDS);
 
-    List<CompletableFuture<Void>> futures = new ArrayList<>();
     try (java.sql.Connection locker = application.getConnection()) {
       locker.setAutoCommit(false);
-      try (java.sql.Statement lock = locker.createStatement()) {
-        lock.execute("LOCK TABLE " + postgres.quote(table) + " IN ACCESS EXCLUSIVE MODE");
-      }
-      for (int n = 0; n < 20; n++) {
-        futures.add(auditor.record(event("l" + n)));
-      }
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> auditor.state().orElseThrow().storeFailing());
-      assertThat(futures).noneMatch(CompletableFuture::isDone);
-      locker.commit();
+      recordThroughAStoreFault(
+          auditor,
+          reader,
+          "l",
+          List.of("l-first"),
+          () -> {
+            try (java.sql.Statement lock = locker.createStatement()) {
+              lock.execute("LOCK TABLE " + postgres.quote(table) + " IN ACCESS EXCLUSIVE MODE");
+            }
+          },
+          locker::commit);
     }
+  }
+
+  /** A step of a fault test that may throw. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * Starts {@code fault}, records 20 events tagged {@code <prefix><n>}, waits until the store is
+   * reported failing and checks that none was reported durable; then {@code heal}s, waits for all
+   * 20 and asserts that the queue holds {@code before} followed by them, in order.
+   */
+  private static void recordThroughAStoreFault(
+      Auditor auditor,
+      QueueReader reader,
+      String prefix,
+      List<String> before,
+      Step fault,
+      Step heal)
+      throws Exception {
+    fault.run();
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    List<String> expected = new ArrayList<>(before);
+    for (int n = 0; n < 20; n++) {
+      futures.add(auditor.record(event(prefix + n)));
+      expected.add(prefix + n);
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> auditor.state().orElseThrow().storeFailing());
+    assertThat(futures).noneMatch(CompletableFuture::isDone);
+    heal.run();
 
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-    assertThat(tags(reader.awaitAtLeast(21, Duration.ofSeconds(60))))
-        .containsExactlyElementsOf(
-            Stream.concat(
-                    Stream.of("l-first"), Stream.iterate(0, n -> n + 1).limit(20).map(n -> "l" + n))
-                .toList());
+    assertThat(tags(reader.awaitAtLeast(expected.size(), Duration.ofSeconds(60))))
+        .containsExactlyElementsOf(expected);
+  }
+
+  /** A started proxy in front of {@code database}, closed after the test. */
+  private TcpProxy proxyTo(TestDatabase database) {
+    URI uri = URI.create(database.url().substring(5));
+    TcpProxy proxy = new TcpProxy(uri.getHost(), uri.getPort());
+    proxy.restore();
+    cleanUp.add(proxy);
+    return proxy;
   }
 
   private static TestDatabase viaProxy(TestDatabase database, TcpProxy proxy) {
