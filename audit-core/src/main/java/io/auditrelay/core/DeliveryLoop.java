@@ -317,7 +317,18 @@ final class DeliveryLoop implements Runnable {
 
   private List<PublishResult> publish(List<SerializedEvent> batch) {
     Timer.Sample sample = Timer.start();
-    List<PublishResult> results = publisher.publish(batch);
+    List<PublishResult> results;
+    try {
+      results = publisher.publish(batch);
+    } catch (RuntimeException e) {
+      // A publisher must report failures as results; one that throws must still not leave a
+      // claim open (its rows would stay locked and the drain would stall): nothing confirmed.
+      log.warn("Audit publisher failed; treating the batch as not confirmed", e);
+      results = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        results.add(PublishResult.unconfirmed("error"));
+      }
+    }
     sample.stop(metrics.publishLatency());
     for (PublishResult result : results) {
       if (result.status() != Status.CONFIRMED) {

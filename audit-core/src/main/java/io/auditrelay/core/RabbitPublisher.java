@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -121,7 +120,9 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
             }
             return null;
           });
-    } catch (AmqpException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // Spring's AmqpException, and the client's own ones that Spring lets through (an
+      // AlreadyClosedException while a channel is created on a connection that just died).
       connected = connected && !(e instanceof org.springframework.amqp.AmqpConnectException);
       failure = "error";
       lastError = describe(e);

@@ -138,6 +138,25 @@ class DeliveryLoopTests {
   }
 
   @Test
+  void aPublisherThatThrowsLeavesNoClaimOpen() {
+    // Found by the SQL flapping load: an AlreadyClosedException escaped the publisher during a
+    // drain, the claim stayed open, its rows stayed locked and the drain stalled for good.
+    publisher.script =
+        batch -> {
+          if (publisher.calls.get() <= 2) {
+            throw new IllegalStateException("connection is already closed");
+          }
+          return batch.stream().map(e -> PublishResult.CONFIRMED).toList();
+        };
+    start(DeliveryMode.WRITE_AHEAD, 5);
+    CompletableFuture.allOf(record(3).toArray(CompletableFuture[]::new)).join();
+
+    await().atMost(WAIT).until(() -> store.stats().events() == 0);
+    assertThat(publisher.published).extracting(DeliveryLoopTests::n).containsExactly(0, 1, 2);
+    assertThat(count("audit.publish.failures")).isPositive();
+  }
+
+  @Test
   void writeAheadAppendsMoreThanOnePublishBatchPerWrite() throws Exception {
     publisher.holdFirstCall(); // the drain stalls, the hand-off queue fills behind it
     start(DeliveryMode.WRITE_AHEAD, 5);
