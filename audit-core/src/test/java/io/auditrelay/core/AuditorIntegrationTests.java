@@ -575,4 +575,36 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     registry.find("audit.queue.size").gauges().forEach(g -> names.add(g.getId().getTag("auditor")));
     assertThat(names).containsExactlyInAnyOrder("a", "b");
   }
+
+  /**
+   * Anchor lesson 21: a Go store's {@code size_bytes} held an event count. One meter, one unit:
+   * {@code audit.store.bytes} is payload bytes and {@code audit.store.events} a count, from the
+   * store's exact stats (the conformance suite holds every store to them).
+   */
+  @Test
+  void storeMetersCountEventsAndBytesInTheirOwnUnits() {
+    TcpProxy proxy = closeLater(TcpProxy.refusingTo(broker));
+    MemoryBackingStore store = new MemoryBackingStore(100, Clock.systemUTC());
+    Auditor auditor = closeLater(auditor(proxy).backingStore(store).build());
+    for (int n = 0; n < 3; n++) {
+      auditor.record(event(0, n)).join();
+    }
+    io.auditrelay.store.Claim stored = store.claim(100);
+    long bytes = stored.events().stream().mapToLong(e -> e.payload().length).sum();
+    store.release(stored);
+
+    var events = registry.get("audit.store.events").gauge();
+    var size = registry.get("audit.store.bytes").gauge();
+    assertThat(events.value()).isEqualTo(3);
+    assertThat(size.value()).isEqualTo(bytes);
+    assertThat(size.getId().getBaseUnit()).isEqualTo("bytes");
+    assertThat(events.getId().getBaseUnit()).isNull();
+    assertThat(registry.get("audit.store.oldest.age").gauge().getId().getBaseUnit())
+        .isEqualTo("seconds");
+    assertThat(bytes).isGreaterThan(3 * 100);
+
+    proxy.restore();
+    await().atMost(WAIT).until(() -> events.value() == 0);
+    assertThat(size.value()).isZero();
+  }
 }

@@ -52,14 +52,28 @@ class BrokerFaultTests extends BrokerTestSupport {
   void keepsEventsAndNamesTheMismatchWhenTheQueueExistsWithOtherArguments() throws Exception {
     Assumptions.assumeTrue(broker.isRabbitMq(), "406 on inequivalent arguments is RabbitMQ's");
     reader.declare(Map.of("x-max-length", 1_000_000)); // not what the Auditor declares
+    String name = "leak-" + UUID.randomUUID();
     try (LogCapture logs = new LogCapture()) {
-      Auditor auditor = closeLater(auditor(broker.uri()).build());
+      Auditor auditor = closeLater(auditor(broker.uri()).name(name).build());
       Set<String> keys = recordAll(auditor, "q", 0, 20);
 
       assertThat(auditor.state().orElseThrow().store().events()).isEqualTo(20);
       assertThat(auditor.state().orElseThrow().brokerConnected()).isFalse();
       await().atMost(WAIT).until(() -> logs.text().contains("PRECONDITION_FAILED"));
       assertThat(logs.text()).contains("inequivalent arg 'x-max-length'");
+
+      // Anchor lesson 26: a failed declaration leaked its connection. After a dozen failed
+      // rounds the broker sees one connection of this Auditor, with hardly any channel open.
+      await().atMost(WAIT).until(() -> count("audit.publish.failures") >= 12 * 20);
+      List<String> connections =
+          Rabbitmqctl.output("list_connections", "-s", "channels", "client_properties")
+              .lines()
+              .filter(l -> l.contains("audit-relay-" + name)) // its connection_name
+              .toList();
+      assertThat(connections).as("connections of this Auditor").hasSize(1);
+      assertThat(Integer.parseInt(connections.get(0).trim().split("\\s+")[0]))
+          .as("channels open on it")
+          .isLessThanOrEqualTo(2);
 
       reader.delete(); // the operator removes the old queue; the Auditor declares its own
       await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
@@ -69,6 +83,25 @@ class BrokerFaultTests extends BrokerTestSupport {
           .onlyFrom(keys, "406");
     }
     assertThat(count("audit.events.lost")).isZero();
+  }
+
+  /**
+   * Anchor lesson 25: a connection the broker side closed went unnoticed for minutes. Here the
+   * connection listener sees it at once, with nothing being published.
+   */
+  @Test
+  void noticesALostConnectionAtOnceWithoutWaitingForAPublish() throws Exception {
+    TcpProxy proxy = closeLater(TcpProxy.to(broker));
+    Auditor auditor = closeLater(auditor(broker.via(proxy).uri()).build());
+    auditor.record(TestEvents.event("c", 0)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(auditor.state().orElseThrow().brokerConnected()).isTrue();
+
+    proxy.cut(); // reset: what a broker restart or a closed connection looks like to the client
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !auditor.state().orElseThrow().brokerConnected());
+    assertThat(count("audit.events.recorded")).isEqualTo(1);
   }
 
   @Test

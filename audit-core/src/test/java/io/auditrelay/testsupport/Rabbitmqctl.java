@@ -13,11 +13,20 @@ public final class Rabbitmqctl {
 
   /** Runs {@code rabbitmqctl <arguments>} and asserts that it succeeded within a minute. */
   public static void run(String... arguments) throws Exception {
+    output(arguments);
+  }
+
+  /**
+   * Runs {@code rabbitmqctl <arguments>}, asserts that it succeeded within a minute, and returns
+   * what it printed.
+   */
+  public static String output(String... arguments) throws Exception {
     List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
     command.addAll(List.of(arguments));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as("rabbitmqctl %s: %s", List.of(arguments), output).isZero();
+    return output;
   }
 }

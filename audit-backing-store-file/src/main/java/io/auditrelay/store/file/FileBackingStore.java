@@ -24,6 +24,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -55,16 +56,39 @@ public final class FileBackingStore implements BackingStore {
   /** Bytes a record takes beyond its payload, for capacity: checksum, numbers, id, separators. */
   static final int RECORD_OVERHEAD = 100;
 
-  /** Forces a channel to disk; a seam for tests that inject fsync failures. */
+  /**
+   * The file-system operations the store's durability rests on: forcing a file, creating, renaming
+   * and deleting one, and forcing a directory. Every such operation of the store goes through it,
+   * so tests can inject fsync failures and simulate a power loss that reverts what was not forced.
+   */
   @FunctionalInterface
-  interface Syncer {
+  interface Disk {
+    /** Forces the data of {@code channel} to the device (fdatasync). */
     void force(FileChannel channel) throws IOException;
 
-    /**
-     * Forces {@code channel}, open on {@code path}; tests that simulate power loss override this.
-     */
+    /** Forces {@code channel}, open on {@code path}. */
     default void force(Path path, FileChannel channel) throws IOException {
       force(channel);
+    }
+
+    /** Creates (or, with {@code CREATE}, opens) {@code path} with mode 0600. */
+    default FileChannel create(Path path, Set<StandardOpenOption> options) throws IOException {
+      return FileChannel.open(path, options, StoreDirectory.FILE_MODE);
+    }
+
+    /** Renames {@code from} over {@code to} atomically. */
+    default void rename(Path from, Path to) throws IOException {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Deletes {@code path} if it exists. */
+    default void delete(Path path) throws IOException {
+      Files.deleteIfExists(path);
+    }
+
+    /** Makes the creates, renames and deletes in {@code directory} durable. */
+    default void syncDirectory(Path directory) throws IOException {
+      StoreDirectory.syncDirectory(directory);
     }
   }
 
@@ -74,8 +98,9 @@ public final class FileBackingStore implements BackingStore {
   private final long maxFileSize;
   private final long maxTotalSize;
   private final FsyncPolicy policy;
+  private final boolean preallocate;
   private final Clock clock;
-  private final Syncer syncer;
+  private final Disk disk;
   private final int maxRecord;
   private final Object syncMonitor = new Object();
   private final @Nullable Thread intervalSyncer;
@@ -109,6 +134,7 @@ public final class FileBackingStore implements BackingStore {
   private boolean closed;
   private boolean positionDirty;
 
+  /** A store without preallocation. */
   FileBackingStore(
       Path path,
       long maxFileSize,
@@ -116,13 +142,32 @@ public final class FileBackingStore implements BackingStore {
       FsyncPolicy policy,
       long intervalMillis,
       Clock clock,
-      Syncer syncer) {
+      Disk disk) {
+    this(path, maxFileSize, maxTotalSize, policy, false, intervalMillis, clock, disk);
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code path}; with {@code preallocate}, every new
+   * segment is filled with zeros to {@code maxFileSize} when it is created, so appends only
+   * overwrite blocks already allocated (no file-size change to journal per fsync; a full disk shows
+   * at segment creation instead of in the middle of a record).
+   */
+  FileBackingStore(
+      Path path,
+      long maxFileSize,
+      long maxTotalSize,
+      FsyncPolicy policy,
+      boolean preallocate,
+      long intervalMillis,
+      Clock clock,
+      Disk disk) {
     this.directory = StoreDirectory.open(path);
     this.maxFileSize = maxFileSize;
     this.maxTotalSize = maxTotalSize;
     this.policy = policy;
+    this.preallocate = preallocate;
     this.clock = clock;
-    this.syncer = syncer;
+    this.disk = disk;
     this.maxRecord = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(maxFileSize, 1 << 20));
     try {
       recover();
@@ -191,12 +236,16 @@ public final class FileBackingStore implements BackingStore {
     openNewSegment(nextSequence);
   }
 
-  /** Cuts the tail segment back to its last good record; returns that record, or null. */
+  /**
+   * Cuts the tail segment back to its last good record, zero-filled space after it included;
+   * returns that record, or null.
+   */
   private RecordCodec.@Nullable Decoded cutBackTail(Path segment) throws IOException {
     RecordCodec.Decoded last = null;
     long goodEnd = 0;
+    long dataEnd = LineReader.endOfData(segment);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
-      LineReader reader = new LineReader(in, 0, maxRecord);
+      LineReader reader = new LineReader(in, 0, maxRecord, dataEnd);
       LineReader.Line line;
       boolean header = true;
       while ((line = reader.next()) != null) {
@@ -223,14 +272,21 @@ public final class FileBackingStore implements BackingStore {
     }
     long size = Files.size(segment);
     if (goodEnd < size) {
-      log.warn(
-          "Cutting back the torn tail of audit segment {}: {} bytes after the last good record",
-          segment,
-          size - goodEnd);
+      if (goodEnd < dataEnd) {
+        log.warn(
+            "Cutting back the torn tail of audit segment {}: {} bytes after the last good record",
+            segment,
+            dataEnd - goodEnd);
+      } else {
+        log.debug(
+            "Releasing {} zero-filled bytes after the last record of audit segment {}",
+            size - goodEnd,
+            segment);
+      }
       try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
         channel.truncate(goodEnd);
         if (policy != FsyncPolicy.NEVER) {
-          syncer.force(segment, channel);
+          disk.force(segment, channel);
         }
       }
     }
@@ -408,7 +464,7 @@ public final class FileBackingStore implements BackingStore {
       throw new BackingStoreException("file store " + directory.path() + " has no usable segment");
     }
     try {
-      syncer.force(path, channel);
+      disk.force(path, channel);
       // On Linux a deleted directory keeps its open files writable: the data would vanish with
       // them.
       if (!Files.exists(path)) {
@@ -444,12 +500,12 @@ public final class FileBackingStore implements BackingStore {
     List<byte[]> pending = new ArrayList<>(unsynced.values());
     long first = unsynced.isEmpty() ? nextSequence : unsynced.firstKey();
     try {
-      closeQuietly(writer);
+      endSegmentQuietly();
       openNewSegment(first);
       for (byte[] line : pending) {
         writeFully(line);
       }
-      syncer.force(writerPath, writer);
+      disk.force(writerPath, writer);
       markDurable(writtenSequence);
     } catch (IOException again) {
       log.error(
@@ -526,7 +582,7 @@ public final class FileBackingStore implements BackingStore {
 
   private void abandonSegment(String why) {
     log.warn("Abandoning audit segment {}: {}", writerPath, why);
-    closeQuietly(writer);
+    endSegmentQuietly();
     try {
       openNewSegment(nextSequence);
     } catch (IOException e) {
@@ -536,9 +592,28 @@ public final class FileBackingStore implements BackingStore {
     }
   }
 
+  /**
+   * Closes an abandoned writer, cutting off a partly written record and preallocated space (best
+   * effort: readers also stop at an unterminated line of a segment that is no longer written).
+   */
+  private void endSegmentQuietly() {
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.truncate(writerSize);
+    } catch (IOException e) {
+      // the segment is abandoned anyway
+    }
+    closeQuietly(writer);
+  }
+
   private void rotate() throws IOException {
+    if (preallocate) {
+      writer.truncate(writerSize); // a closed segment ends with its last record
+    }
     if (policy != FsyncPolicy.NEVER) {
-      syncer.force(writerPath, writer);
+      disk.force(writerPath, writer);
     }
     markDurable(writtenSequence);
     writer.close();
@@ -547,37 +622,36 @@ public final class FileBackingStore implements BackingStore {
 
   private void openNewSegment(long firstSequence) throws IOException {
     Path path = directory.segments().resolve(String.format("%020d.log", firstSequence));
-    if (segments.containsValue(path) && Files.size(path) > 0) {
-      // Reopening the tail segment for appending after a clean recovery.
-      if (path.equals(segments.lastEntry().getValue())) {
-        writer = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        writerPath = path;
-        writerSize = Files.size(path);
-        writerHeaderSize = headerLength(path);
-        return;
-      }
+    if (Files.exists(path)) {
+      // A segment of this name holds nothing durable from firstSequence on: an abandoned one that
+      // a rewrite supersedes, or one whose creation failed. Never append to it: a file whose fsync
+      // failed is never trusted.
+      disk.delete(path);
+      segments.remove(firstSequence);
     }
-    if (!segments.isEmpty() && segments.lastKey() >= firstSequence) {
-      // A rewrite supersedes the abandoned segment's records from firstSequence on.
-      path = directory.segments().resolve(String.format("%020d.log", firstSequence));
-      if (Files.exists(path)) {
-        Files.delete(path);
-        segments.remove(firstSequence);
-      }
-    }
-    writer =
-        FileChannel.open(
-            path,
-            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            StoreDirectory.FILE_MODE);
+    writer = disk.create(path, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     writerPath = path;
     writerSize = 0;
     writerHeaderSize = headerLength(path);
     segments.put(firstSequence, path);
     writeFully((HEADER_PREFIX + firstSequence + "\n").getBytes(StandardCharsets.US_ASCII));
+    if (preallocate) {
+      fillWithZeros(writer, writerSize, maxFileSize);
+    }
     if (policy != FsyncPolicy.NEVER) {
-      syncer.force(path, writer);
-      StoreDirectory.syncDirectory(directory.segments());
+      disk.force(path, writer);
+      disk.syncDirectory(directory.segments());
+    }
+  }
+
+  /** Writes zeros into {@code [from, to)} of {@code channel}; its position stays where it was. */
+  private static void fillWithZeros(FileChannel channel, long from, long to) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+    for (long at = from; at < to; ) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), to - at));
+      while (zeros.hasRemaining()) {
+        at += channel.write(zeros, at);
+      }
     }
   }
 
@@ -629,14 +703,23 @@ public final class FileBackingStore implements BackingStore {
         continue;
       }
       Long nextSegment = segments.higherKey(cursorSegment);
+      boolean open = segment.equals(writerPath);
       try (InputStream raw = Files.newInputStream(segment)) {
         long start = cursorOffset < 0 ? 0 : cursorOffset;
         raw.skipNBytes(start);
-        LineReader reader = new LineReader(new BufferedInputStream(raw, 1 << 16), start, maxRecord);
+        LineReader reader =
+            new LineReader(
+                new BufferedInputStream(raw, 1 << 16),
+                start,
+                maxRecord,
+                open ? writerSize : Long.MAX_VALUE);
         LineReader.Line line;
         while (events.size() < max && (line = reader.next()) != null) {
           if (!line.complete()) {
-            return; // being written
+            if (open || nextSegment == null) {
+              return; // being written
+            }
+            break; // the end of an abandoned segment: a record whose write failed
           }
           if (cursorOffset < 0) {
             cursorOffset = reader.position(); // the header
@@ -661,7 +744,9 @@ public final class FileBackingStore implements BackingStore {
             break; // superseded by the next segment (a rewrite after a failed fsync)
           }
           cursorOffset = reader.position();
-          if (decoded.sequence() < expectedSequence || done.containsKey(decoded.sequence())) {
+          if (decoded.sequence() < expectedSequence
+              || decoded.sequence() <= watermark
+              || done.containsKey(decoded.sequence())) {
             continue;
           }
           if (decoded.sequence() > expectedSequence) {
@@ -750,10 +835,7 @@ public final class FileBackingStore implements BackingStore {
     long limit = Math.max(1 << 20, maxTotalSize / 10);
     int kept = quarantinedBytes + length > limit ? 0 : length;
     try (FileChannel channel =
-        FileChannel.open(
-            file,
-            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            StoreDirectory.FILE_MODE)) {
+        disk.create(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
       ByteBuffer head =
           ByteBuffer.wrap(
               (reason.replace('\n', ' ')
@@ -768,7 +850,7 @@ public final class FileBackingStore implements BackingStore {
         channel.write(body);
       }
       if (policy != FsyncPolicy.NEVER) {
-        syncer.force(file, channel);
+        disk.force(file, channel);
       }
     } catch (IOException e) {
       throw new BackingStoreException("file store cannot write quarantine " + file + ": " + e, e);
@@ -777,7 +859,7 @@ public final class FileBackingStore implements BackingStore {
     quarantinedBytes += kept;
     try {
       if (policy != FsyncPolicy.NEVER) {
-        StoreDirectory.syncDirectory(directory.quarantine());
+        disk.syncDirectory(directory.quarantine());
       }
     } catch (IOException e) {
       throw new BackingStoreException("file store cannot sync quarantine " + file + ": " + e, e);
@@ -812,13 +894,12 @@ public final class FileBackingStore implements BackingStore {
     Path temporary = directory.path().resolve("position.tmp");
     try {
       try (FileChannel channel =
-          FileChannel.open(
+          disk.create(
               temporary,
               EnumSet.of(
                   StandardOpenOption.CREATE,
                   StandardOpenOption.WRITE,
-                  StandardOpenOption.TRUNCATE_EXISTING),
-              StoreDirectory.FILE_MODE)) {
+                  StandardOpenOption.TRUNCATE_EXISTING))) {
         ByteBuffer buffer =
             ByteBuffer.wrap(
                 (watermark + " " + cumulativeAtWatermark + "\n")
@@ -827,14 +908,13 @@ public final class FileBackingStore implements BackingStore {
           channel.write(buffer);
         }
         if (policy != FsyncPolicy.NEVER) {
-          syncer.force(temporary, channel);
+          disk.force(temporary, channel);
         }
       }
       CrashPoints.reached(CrashPoints.BEFORE_POSITION_RENAME);
-      Files.move(
-          temporary, position, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      disk.rename(temporary, position);
       if (policy != FsyncPolicy.NEVER) {
-        StoreDirectory.syncDirectory(directory.path());
+        disk.syncDirectory(directory.path());
       }
     } catch (IOException e) {
       throw new BackingStoreException(
@@ -863,9 +943,9 @@ public final class FileBackingStore implements BackingStore {
 
   private void deleteSegment(long first) throws IOException {
     Path path = segments.remove(first);
-    Files.deleteIfExists(path);
+    disk.delete(path);
     if (policy != FsyncPolicy.NEVER) {
-      StoreDirectory.syncDirectory(directory.segments());
+      disk.syncDirectory(directory.segments());
     }
   }
 
@@ -912,7 +992,12 @@ public final class FileBackingStore implements BackingStore {
     try (InputStream raw = Files.newInputStream(segment)) {
       long start = cursorOffset < 0 ? 0 : cursorOffset;
       raw.skipNBytes(start);
-      LineReader reader = new LineReader(new BufferedInputStream(raw, 1 << 16), start, maxRecord);
+      LineReader reader =
+          new LineReader(
+              new BufferedInputStream(raw, 1 << 16),
+              start,
+              maxRecord,
+              segment.equals(writerPath) ? writerSize : Long.MAX_VALUE);
       LineReader.Line line;
       boolean header = cursorOffset < 0;
       while ((line = reader.next()) != null && line.complete()) {

@@ -12,7 +12,8 @@ import java.util.Set;
  * Factory of the {@code file} store. Params: {@code directory} (required, absolute), {@code
  * max_file_size} (segment size, default 64MiB), {@code max_total_size} (default 1GiB), {@code
  * fsync} ({@code always} (default), {@code interval}, {@code never}), {@code fsync_interval_ms}
- * (default 10).
+ * (default 10), {@code preallocate} (fill each new segment with zeros to {@code max_file_size};
+ * default false).
  */
 public final class FileBackingStoreFactory implements BackingStoreFactory {
 
@@ -23,7 +24,13 @@ public final class FileBackingStoreFactory implements BackingStoreFactory {
 
   @Override
   public Set<String> parameters() {
-    return Set.of("directory", "max_file_size", "max_total_size", "fsync", "fsync_interval_ms");
+    return Set.of(
+        "directory",
+        "max_file_size",
+        "max_total_size",
+        "fsync",
+        "fsync_interval_ms",
+        "preallocate");
   }
 
   @Override
@@ -45,11 +52,13 @@ public final class FileBackingStoreFactory implements BackingStoreFactory {
                 .choice("fsync", Set.of("always", "interval", "never"), "always")
                 .toUpperCase(Locale.ROOT));
     long interval = params.positiveLong("fsync_interval_ms", 10);
+    boolean preallocate = params.bool("preallocate", false);
     return new FileBackingStore(
         path,
         maxFileSize,
         maxTotalSize,
         fsync,
+        preallocate,
         interval,
         Clock.systemUTC(),
         channel -> channel.force(false));

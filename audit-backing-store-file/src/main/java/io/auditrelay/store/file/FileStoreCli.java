@@ -133,7 +133,8 @@ public final class FileStoreCli {
 
     private void read(Path segment, Long nextSegment, boolean tail) throws IOException {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
-        LineReader reader = new LineReader(in, 0, 64 << 20);
+        // A preallocated segment ends in zeros: they are free space, not a record.
+        LineReader reader = new LineReader(in, 0, 64 << 20, LineReader.endOfData(segment));
         LineReader.Line line;
         boolean header = true;
         while ((line = reader.next()) != null) {

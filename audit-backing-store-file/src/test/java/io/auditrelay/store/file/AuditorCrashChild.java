@@ -34,13 +34,27 @@ public final class AuditorCrashChild {
         .build();
   }
 
-  /** An Auditor on {@code dir} publishing to {@code queue}, as both JVMs of the test use it. */
+  /**
+   * An Auditor on {@code dir} publishing to {@code queue}, as both JVMs of the test use it; the
+   * store's fsync policy from the system property {@code audit.file-store.fsync} (default always).
+   */
   static Auditor auditor(Path dir, String uri, String queue, DeliveryMode mode) {
+    return auditor(
+        dir,
+        uri,
+        queue,
+        mode,
+        FsyncPolicy.valueOf(System.getProperty("audit.file-store.fsync", "ALWAYS")));
+  }
+
+  /** An Auditor on {@code dir} with the given fsync policy, publishing to {@code queue}. */
+  static Auditor auditor(
+      Path dir, String uri, String queue, DeliveryMode mode, FsyncPolicy policy) {
     return Auditor.builder()
         .rabbitUri(uri)
         .queueName(queue)
         .deliveryMode(mode)
-        .backingStore(TestFileStores.open(dir))
+        .backingStore(TestFileStores.open(dir, policy))
         .batchSize(20)
         .initialBackoff(Duration.ofMillis(20))
         .maxBackoff(Duration.ofMillis(200))

@@ -48,10 +48,10 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     return root.resolve("store-" + (++stores));
   }
 
-  private FileBackingStore open(Path dir, long maxFileSize, FileBackingStore.Syncer syncer) {
+  private FileBackingStore open(Path dir, long maxFileSize, FileBackingStore.Disk disk) {
     FileBackingStore store =
         new FileBackingStore(
-            dir, maxFileSize, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), syncer);
+            dir, maxFileSize, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), disk);
     extra.add(store);
     return store;
   }
@@ -353,6 +353,50 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     }
 
     assertThatThrownBy(() -> store.append(events(1, 1))).isInstanceOf(BackingStoreException.class);
+  }
+
+  /**
+   * Anchor lesson 10: the Go store rewrote dead letters at every read, never cleaned them, never
+   * counted them. Here each is written once, counted, and quarantine keeps at most max(1 MiB,
+   * max_total_size / 10) bytes of payload; beyond that an entry keeps only its reason.
+   */
+  @Test
+  void quarantineIsWrittenOnceCountedAndBounded() throws IOException {
+    Path dir = dir();
+    FileBackingStore store = openSmall(dir);
+    byte[] big = ("{\"pad\":\"" + "q".repeat(300_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    List<SerializedEvent> poison = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      poison.add(new SerializedEvent("poison-" + i, big));
+    }
+    store.append(poison);
+    Claim claim = store.claim(100);
+    store.quarantine(claim, "broker rejected it 5 times");
+
+    try (Stream<Path> files = Files.list(dir.resolve("quarantine"))) {
+      assertThat(files.count()).as("one file per event, written once").isEqualTo(5);
+    }
+    assertThat(store.stats().quarantinedEvents()).isEqualTo(5);
+    assertThat(store.stats().quarantinedBytes())
+        .as("payload kept up to the 1 MiB bound")
+        .isEqualTo(3L * big.length)
+        .isLessThanOrEqualTo(1 << 20);
+    assertThat(store.stats().events()).isZero();
+    assertThat(store.claim(100).isEmpty()).as("never read again").isTrue();
+    store.close();
+    FileBackingStore reopened = openSmall(dir);
+    assertThat(reopened.stats().quarantinedEvents()).isEqualTo(5);
+    assertThat(reopened.stats().quarantinedBytes()).isEqualTo(3L * big.length);
+    assertThat(reopened.claim(100).isEmpty()).isTrue();
+  }
+
+  /** A store of 4 MiB (so its quarantine keeps 1 MiB of payload) with 1 MiB segments. */
+  private FileBackingStore openSmall(Path dir) {
+    FileBackingStore store =
+        new FileBackingStore(
+            dir, 1 << 20, 4 << 20, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), c -> c.force(false));
+    extra.add(store);
+    return store;
   }
 
   @Test

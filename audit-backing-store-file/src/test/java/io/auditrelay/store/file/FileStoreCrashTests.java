@@ -24,10 +24,12 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -47,17 +49,11 @@ class FileStoreCrashTests {
    * there after reopening, and no acknowledged one comes back... except that acknowledging is
    * at-least-once too: an event may come back when the crash hit before its position was renamed.
    */
-  @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(
-      strings = {
-        CrashPoints.BEFORE_WRITE,
-        CrashPoints.MID_WRITE,
-        CrashPoints.AFTER_WRITE_BEFORE_FSYNC,
-        CrashPoints.AFTER_FSYNC_BEFORE_RETURN,
-        CrashPoints.BEFORE_POSITION_RENAME
-      })
+  @ParameterizedTest(name = "{0}, preallocate={1}")
+  @org.junit.jupiter.params.provider.MethodSource("namedPoints")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void keepsEveryAcknowledgedEventWhenTheProcessDiesAtANamedPoint(String point) throws Exception {
+  void keepsEveryAcknowledgedEventWhenTheProcessDiesAtANamedPoint(String point, boolean preallocate)
+      throws Exception {
     Path dir = Files.createTempDirectory("audit-crash-point").resolve("store");
     int after = 50 + new SplittableRandom(System.nanoTime()).nextInt(200);
     Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -67,6 +63,7 @@ class FileStoreCrashTests {
             List.of(
                 "-Daudit.file-store.crash-point=" + point,
                 "-Daudit.file-store.crash-after=" + after,
+                "-Daudit.file-store.preallocate=" + preallocate,
                 "-Daudit.crash.drain=true"),
             CrashChild.class.getName(),
             dir.toString(),
@@ -77,7 +74,7 @@ class FileStoreCrashTests {
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as("halted at %s after %d hits", point, after).isEqualTo(137);
 
-    try (FileBackingStore store = TestFileStores.open(dir)) {
+    try (FileBackingStore store = TestFileStores.open(dir, FsyncPolicy.ALWAYS, preallocate)) {
       Set<String> recovered = new HashSet<>();
       Claim claim;
       while (!(claim = store.claim(1000)).isEmpty()) {
@@ -91,9 +88,19 @@ class FileStoreCrashTests {
       missing.removeAll(drained);
       assertThat(missing).as("acknowledged appends lost at %s", point).isEmpty();
       System.out.printf(
-          "[audit-crash] point=%s after=%d acked=%d drained=%d recovered=%d%n",
-          point, after, acked.size(), drained.size(), recovered.size());
+          "[audit-crash] point=%s preallocate=%s after=%d acked=%d drained=%d recovered=%d%n",
+          point, preallocate, after, acked.size(), drained.size(), recovered.size());
     }
+  }
+
+  static Stream<Arguments> namedPoints() {
+    return Stream.of(
+            CrashPoints.BEFORE_WRITE,
+            CrashPoints.MID_WRITE,
+            CrashPoints.AFTER_WRITE_BEFORE_FSYNC,
+            CrashPoints.AFTER_FSYNC_BEFORE_RETURN,
+            CrashPoints.BEFORE_POSITION_RENAME)
+        .flatMap(point -> Stream.of(Arguments.of(point, false), Arguments.of(point, true)));
   }
 
   /**
@@ -150,51 +157,74 @@ class FileStoreCrashTests {
   }
 
   /**
-   * The crash oracle through the Auditor in buffer-on-failure mode, with the broker flapping (a
-   * proxy in the child cut and restored every few hundred milliseconds), so that events are
-   * confirmed live or stored and drained at random; SIGKILL at a random moment. Every event whose
-   * future completed reaches the queue after a restart on the same directory.
+   * The crash oracle through the Auditor, per delivery mode and fsync policy, with the broker
+   * flapping (a proxy in the child cut and restored every few hundred milliseconds), so that events
+   * are confirmed live or stored and drained at random; SIGKILL at a random moment. Every event
+   * whose future completed reaches the queue after a restart on the same directory, each producer's
+   * events in order of first delivery. {@code -Daudit.crash.iterations=N} kills per combination
+   * (default 1 in {@code verify}).
    */
-  @Test
+  @ParameterizedTest(name = "{0}, fsync={1}")
+  @org.junit.jupiter.params.provider.MethodSource("modesAndPolicies")
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
-  void bufferOnFailureLosesNothingAcrossSigkillWhileTheBrokerFlaps() throws Exception {
+  void losesNothingAcrossSigkillThroughTheAuditorWhileTheBrokerFlaps(
+      DeliveryMode mode, FsyncPolicy policy) throws Exception {
     AmqpBroker broker = RealServers.rabbitmq();
     RealServers.report(getClass().getSimpleName(), broker.describe());
-    String queue = "audit-file-crash-bof-" + UUID.randomUUID();
-    Path dir = Files.createTempDirectory("audit-crash-bof").resolve("store");
-    long seed = Long.getLong("audit.crash.seed", System.nanoTime());
-    Set<Integer> acked = ConcurrentHashMap.newKeySet();
-    try (QueueReader reader = new QueueReader(broker, queue).declare()) {
-      Process child =
-          ChildJvm.start(
-              List.of(), childArguments(dir, broker, queue, DeliveryMode.BUFFER_ON_FAILURE, true));
-      Thread pump = ChildJvm.readProtocol(child, n -> acked.add(Integer.parseInt(n)), n -> {});
-      int killAfter = 200 + new SplittableRandom(seed).nextInt(800);
-      Awaitility.await()
-          .atMost(150, TimeUnit.SECONDS)
-          .until(() -> acked.size() >= killAfter || !child.isAlive());
-      assertThat(child.isAlive()).as("child alive until killed (seed %d)", seed).isTrue();
-      ChildJvm.kill(child, pump);
-
-      try (Auditor restarted =
-          AuditorCrashChild.auditor(dir, broker.uri(), queue, DeliveryMode.WRITE_AHEAD)) {
+    long baseSeed = Long.getLong("audit.crash.seed", System.nanoTime());
+    for (int iteration = 0;
+        iteration < Integer.getInteger("audit.crash.iterations", 1);
+        iteration++) {
+      long seed = baseSeed + iteration;
+      String queue = "audit-file-crash-" + UUID.randomUUID();
+      Path dir = Files.createTempDirectory("audit-crash-auditor").resolve("store");
+      Set<Integer> acked = ConcurrentHashMap.newKeySet();
+      try (QueueReader reader = new QueueReader(broker, queue).declare()) {
+        Process child =
+            ChildJvm.start(
+                List.of("-Daudit.file-store.fsync=" + policy.name()),
+                childArguments(dir, broker, queue, mode, true));
+        Thread pump = ChildJvm.readProtocol(child, n -> acked.add(Integer.parseInt(n)), n -> {});
+        int killAfter = 200 + new SplittableRandom(seed).nextInt(800);
         Awaitility.await()
-            .atMost(60, TimeUnit.SECONDS)
-            .until(() -> restarted.state().orElseThrow().store().events() == 0);
+            .atMost(150, TimeUnit.SECONDS)
+            .until(() -> acked.size() >= killAfter || !child.isAlive());
+        assertThat(child.isAlive()).as("child alive until killed (seed %d)", seed).isTrue();
+        ChildJvm.kill(child, pump);
+
+        try (Auditor restarted =
+            AuditorCrashChild.auditor(dir, broker.uri(), queue, DeliveryMode.WRITE_AHEAD, policy)) {
+          Awaitility.await()
+              .atMost(60, TimeUnit.SECONDS)
+              .until(() -> restarted.state().orElseThrow().store().events() == 0);
+        }
+        List<Integer> firstDeliveries = new ArrayList<>();
+        Set<Integer> delivered = new HashSet<>();
+        List<QueueReader.Delivered> messages = reader.poll();
+        for (var message : messages) {
+          String tag = CadfJson.read(message.body()).tags().get(0);
+          int n = Integer.parseInt(tag.substring("n?value=".length()));
+          if (delivered.add(n)) {
+            firstDeliveries.add(n);
+          }
+        }
+        Set<Integer> missing = new HashSet<>(acked);
+        missing.removeAll(delivered);
+        assertThat(missing)
+            .as("completed events lost (%s, fsync=%s, seed %d)", mode, policy, seed)
+            .isEmpty();
+        assertThat(firstDeliveries).as("one producer, one order (seed %d)", seed).isSorted();
+        System.out.printf(
+            "[audit-crash] auditor mode=%s fsync=%s seed=%d acked=%d delivered=%d messages=%d%n",
+            mode, policy, seed, acked.size(), delivered.size(), messages.size());
+        reader.delete();
       }
-      Set<Integer> delivered = new HashSet<>();
-      for (var message : reader.poll()) {
-        String tag = CadfJson.read(message.body()).tags().get(0);
-        delivered.add(Integer.parseInt(tag.substring("n?value=".length())));
-      }
-      Set<Integer> missing = new HashSet<>(acked);
-      missing.removeAll(delivered);
-      assertThat(missing).as("completed events lost (seed %d)", seed).isEmpty();
-      System.out.printf(
-          "[audit-crash] buffer-on-failure with flaps: seed=%d acked=%d delivered=%d messages=%d%n",
-          seed, acked.size(), delivered.size(), reader.poll().size());
-      reader.delete();
     }
+  }
+
+  static Stream<Arguments> modesAndPolicies() {
+    return Stream.of(DeliveryMode.BUFFER_ON_FAILURE, DeliveryMode.WRITE_AHEAD)
+        .flatMap(mode -> Stream.of(FsyncPolicy.values()).map(policy -> Arguments.of(mode, policy)));
   }
 
   /** The main class and arguments of {@link AuditorCrashChild}. */
@@ -225,11 +255,15 @@ class FileStoreCrashTests {
     Set<String> delivered = new HashSet<>();
     for (int iteration = 0; iteration < ITERATIONS; iteration++) {
       long seed = baseSeed + iteration;
-      System.out.printf("[audit-crash] policy=%s iteration=%d seed=%d%n", policy, iteration, seed);
+      // Every other run preallocates: a directory switched between the two must work too.
+      boolean preallocate = iteration % 2 == 1;
+      System.out.printf(
+          "[audit-crash] policy=%s iteration=%d seed=%d preallocate=%s%n",
+          policy, iteration, seed, preallocate);
       Set<String> acked = ConcurrentHashMap.newKeySet();
       Process child =
           ChildJvm.start(
-              List.of(),
+              List.of("-Daudit.file-store.preallocate=" + preallocate),
               CrashChild.class.getName(),
               dir.toString(),
               policy.name(),
@@ -243,7 +277,7 @@ class FileStoreCrashTests {
       assertThat(child.isAlive()).as("child alive until killed").isTrue();
       ChildJvm.kill(child, pump); // SIGKILL
 
-      try (FileBackingStore store = TestFileStores.open(dir, policy)) {
+      try (FileBackingStore store = TestFileStores.open(dir, policy, preallocate)) {
         List<StoredEvent> all = new ArrayList<>();
         Claim claim;
         while (!(claim = store.claim(1000)).isEmpty()) {

@@ -73,8 +73,12 @@ class FileStoreDiskTests {
       }
       assertThat(drained).containsExactlyElementsOf(stored);
 
+      // The live store goes on past the segment a failed write left behind.
       SerializedEvent after = BackingStoreConformanceTests.event(9999);
       store.append(List.of(after));
+      Claim live = store.claim(100);
+      assertThat(live.events()).extracting(StoredEvent::id).containsExactly(after.id());
+      store.release(live);
       store.close();
       try (FileBackingStore reopened =
           new FileBackingStore(

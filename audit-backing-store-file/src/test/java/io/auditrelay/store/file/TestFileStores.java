@@ -13,9 +13,18 @@ final class TestFileStores {
     return open(dir, FsyncPolicy.ALWAYS);
   }
 
-  /** A store with 64 KiB segments, 1 GiB capacity, the given policy and a 2 ms interval. */
+  /**
+   * A store with 64 KiB segments, 1 GiB capacity, the given policy and a 2 ms interval; segments
+   * preallocated when the system property {@code audit.file-store.preallocate} is true (so a child
+   * JVM opens its store as the test asks).
+   */
   static FileBackingStore open(Path dir, FsyncPolicy policy) {
+    return open(dir, policy, Boolean.getBoolean("audit.file-store.preallocate"));
+  }
+
+  /** A store with 64 KiB segments, 1 GiB capacity, the given policy and a 2 ms interval. */
+  static FileBackingStore open(Path dir, FsyncPolicy policy, boolean preallocate) {
     return new FileBackingStore(
-        dir, 64 << 10, 1L << 30, policy, 2, Clock.systemUTC(), c -> c.force(false));
+        dir, 64 << 10, 1L << 30, policy, preallocate, 2, Clock.systemUTC(), c -> c.force(false));
   }
 }

@@ -1,10 +1,15 @@
 package io.auditrelay.store.jdbc;
 
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -75,6 +80,15 @@ final class Jdbc {
     release(connection);
   }
 
+  /**
+   * {@code dataSource} as seen by code that closes its connections itself (Flyway): every
+   * connection is {@link #borrow borrowed} with {@code networkTimeoutMillis} and gets its previous
+   * network timeout back when it is closed.
+   */
+  static DataSource withNetworkTimeout(DataSource dataSource, int networkTimeoutMillis) {
+    return new BoundedDataSource(dataSource, networkTimeoutMillis);
+  }
+
   /** Gives a borrowed connection its network timeout back and returns it to the pool. */
   static void closeQuietly(Connection connection) {
     Integer previous = PREVIOUS.remove(connection);
@@ -89,6 +103,78 @@ final class Jdbc {
       connection.close();
     } catch (SQLException e) {
       // nothing more to do
+    }
+  }
+
+  /** A DataSource whose connections are borrowed and released as {@link Jdbc} does. */
+  private static final class BoundedDataSource implements DataSource {
+
+    private final DataSource delegate;
+    private final int networkTimeoutMillis;
+
+    BoundedDataSource(DataSource delegate, int networkTimeoutMillis) {
+      this.delegate = delegate;
+      this.networkTimeoutMillis = networkTimeoutMillis;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      Connection connection = borrow(delegate, networkTimeoutMillis);
+      return (Connection)
+          Proxy.newProxyInstance(
+              Jdbc.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                  closeQuietly(connection);
+                  return null;
+                }
+                try {
+                  return method.invoke(connection, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      throw new SQLFeatureNotSupportedException("the audit store's connections have no login");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+      return delegate.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+      delegate.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+      delegate.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+      return delegate.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      return delegate.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      return type.isInstance(this) ? type.cast(this) : delegate.unwrap(type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+      return type.isInstance(this) || delegate.isWrapperFor(type);
     }
   }
 }

@@ -146,15 +146,17 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       dataSource = ownPool;
     }
     try {
+      // Startup is bounded like every later call: a database that stops answering fails it.
+      DataSource bounded = Jdbc.withNetworkTimeout(dataSource, statementTimeoutSeconds * 3_000);
       SqlDialect.Detected database;
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = bounded.getConnection()) {
         database = SqlDialect.detect(connection.getMetaData());
       }
       boolean skipLocked = database.skipLocked() && !forceLease;
       if (migrate) {
-        SchemaMigration.migrate(dataSource, database.dialect(), tableName);
+        SchemaMigration.migrate(bounded, database.dialect(), tableName);
       }
-      checkTables(dataSource, database.dialect(), tableName, migrate, !skipLocked);
+      checkTables(bounded, database.dialect(), tableName, migrate, !skipLocked);
       EventRows rows =
           new EventRows(dataSource, database.dialect(), tableName, statementTimeoutSeconds, clock);
       return new JdbcBackingStore(rows, skipLocked, ownPool, batchSize, maxEvents);
@@ -223,13 +225,13 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
     }
   }
 
-  private static void checkTables(
+  private void checkTables(
       DataSource dataSource, SqlDialect dialect, String tableName, boolean migrated, boolean leased)
       throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       for (String probe : new SqlStatements(dialect, tableName).probes(leased)) {
         try (PreparedStatement statement = connection.prepareStatement(probe)) {
-          statement.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+          statement.setQueryTimeout(statementTimeoutSeconds);
           statement.executeQuery().close();
         } catch (SQLException e) {
           throw new BackingStoreException(

@@ -1,6 +1,7 @@
 package io.auditrelay.store.jdbc;
 
 import io.auditrelay.store.BackingStoreException;
+import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -9,8 +10,10 @@ import org.flywaydb.core.api.FlywayException;
 /**
  * Creates and upgrades the store's tables with a Flyway of the library's own: its scripts are
  * {@code db/audit/{vendor}/V*.sql}, its history table is {@code <table>_schema_history}, so the
- * application's own migrations and history are never touched. Flyway locks the schema while it
- * migrates, so replicas starting together do not race.
+ * application's own migrations and history are never touched. Replicas starting together take turns
+ * ({@link MigrationLock}): Flyway's own lock covers its history table only once that table exists,
+ * and replicas creating it at once failed ("already exists, and is empty", or a migration run twice
+ * and recorded as failed).
  */
 final class SchemaMigration {
 
@@ -37,7 +40,7 @@ final class SchemaMigration {
             .cleanDisabled(true)
             .failOnMissingLocations(true)
             .load();
-    try {
+    try (MigrationLock lock = MigrationLock.take(dataSource, dialect, tableName)) {
       flyway.migrate();
     } catch (FlywayException e) {
       throw new BackingStoreException(
@@ -47,6 +50,13 @@ final class SchemaMigration {
               + e.getMessage()
               + "); fix the database or set param skip_migration and create them with the"
               + " scripts of docs/sql-store.md",
+          e);
+    } catch (SQLException e) {
+      throw new BackingStoreException(
+          "sql store: cannot lock the migration of the audit tables "
+              + tableName
+              + ": "
+              + EventRows.describe(e),
           e);
     }
   }

@@ -189,6 +189,57 @@ class JdbcBackingStoreTests {
     assertThat(again.stats().events()).isEqualTo(1);
   }
 
+  /**
+   * Anchor lesson 18: the Go store ran {@code CREATE TABLE IF NOT EXISTS} at startup and replicas
+   * raced on it. Four replicas starting at once on a new table: Flyway's lock lets one migrate, the
+   * others find the schema done; all of them work on one table.
+   */
+  @ParameterizedTest
+  @MethodSource("databases")
+  void replicasStartingAtOnceMigrateTheTablesOnce(TestDatabase database) throws Exception {
+    int replicas = 6;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(replicas);
+    try {
+      for (int round = 0; round < 5; round++) { // the race window is narrow: several rounds
+        String table = TestDatabase.uniqueTable("race");
+        cleanUp.add(() -> database.drop(table));
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(replicas);
+        List<java.util.concurrent.Future<BackingStore>> opening = new java.util.ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+          opening.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return database.open(table, Map.of());
+                  }));
+        }
+        List<BackingStore> stores = new java.util.ArrayList<>();
+        for (var future : opening) {
+          BackingStore store = future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+          cleanUp.add(0, store::close);
+          stores.add(store);
+        }
+        for (int r = 0; r < replicas; r++) {
+          stores.get(r).append(events(r * 10, 10));
+        }
+        assertThat(single(database, "SELECT COUNT(*) FROM " + database.quote(table)))
+            .isEqualTo(Integer.toString(replicas * 10));
+        assertThat(
+                single(
+                    database,
+                    "SELECT COUNT(*) FROM "
+                        + database.quote(SchemaMigration.historyTable(table))
+                        + " WHERE "
+                        + database.quote("version")
+                        + " = '1'"))
+            .isEqualTo("1");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void withMigrationsOffItChecksTheTablesAndSaysHowToCreateThem() {
     TestDatabase h2 = TestDatabase.h2();

@@ -333,6 +333,35 @@ class SqlStoreAuditorTests {
   }
 
   /**
+   * A database that stops answering while the store starts, after the application's pool handed out
+   * a live connection: detecting the database, Flyway and the table check are bounded by the same
+   * network timeout as every later call, so startup fails with a message instead of hanging.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aDatabaseThatHangsDuringStartupFailsItInsteadOfHangingIt() throws Exception {
+    TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
+    TcpProxy proxy = proxyTo(postgres);
+    HikariDataSource application = viaProxy(postgres, proxy).dataSource();
+    application.setConnectionTimeout(2_000);
+    cleanUp.add(application);
+    String table = table(postgres);
+    try (java.sql.Connection warm = application.getConnection()) {
+      assertThat(warm.isValid(2)).isTrue(); // the pool hands this one out again unchecked
+    }
+    proxy.blackHole();
+
+    assertThatThrownBy(
+            () ->
+                new JdbcBackingStoreFactory(
+                        () -> application, true, java.time.Clock.systemUTC(), false, 1)
+                    .create(new StoreParams("test", "sql", Map.of("table_name", table))))
+        .isInstanceOf(BackingStoreException.class)
+        .hasMessageContaining(table);
+    proxy.restore();
+  }
+
+  /**
    * A table locked by another session (a migration holding ACCESS EXCLUSIVE) makes every statement
    * wait; the statement timeout ends each wait, the store is reported failing, nothing is reported
    * durable, and everything completes once the lock is released. The store runs on the
