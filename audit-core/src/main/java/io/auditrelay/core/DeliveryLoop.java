@@ -7,6 +7,7 @@ import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoredEvent;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,11 +27,20 @@ import org.slf4j.LoggerFactory;
  * while the store holds a backlog, live events are appended behind it (buffer-on-failure) so none
  * overtakes a buffered one; the hand-off queue is not read while {@link #held} is not empty, so a
  * full or failing store turns into back-pressure on {@code record()}, never into a drop.
+ *
+ * <p>Live batches are pipelined: up to {@value #WINDOW_BATCHES} publish batches are in flight while
+ * more are sent, and they are settled in the order they were sent. Before anything is appended to
+ * the store or drained from it, every batch in flight is settled, so the events of a failed batch
+ * reach the store ahead of everything recorded after them. The publisher fails every later batch on
+ * the channel of a failed one (see {@link Publisher}).
  */
 final class DeliveryLoop implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryLoop.class);
   private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Publish batches in flight at most, live or drained: the confirm window. */
+  static final int WINDOW_BATCHES = 10;
 
   private final BlockingQueue<Pending> handoff;
   private final Publisher publisher;
@@ -45,6 +55,14 @@ final class DeliveryLoop implements Runnable {
 
   /** Accepted events not yet durable, oldest first; at most one append batch. */
   private final List<Pending> held = new ArrayList<>();
+
+  /** Live batches sent and not yet settled, oldest first. */
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+
+  private int inFlightEvents;
+
+  /** A live batch sent to the broker, its confirms pending. */
+  private record InFlight(List<Pending> batch, Publisher.Sent sent, Timer.Sample sample) {}
 
   /** Rejections per event id, for quarantine; forgotten when the event leaves the store. */
   private final Map<String, Integer> attempts = new HashMap<>();
@@ -97,12 +115,21 @@ final class DeliveryLoop implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      // Past the shutdown deadline: what is in flight ends as confirmed or undelivered.
+      settleAll();
     }
   }
 
   private void step() throws InterruptedException {
     if (held.isEmpty()) {
-      Pending first = handoff.poll(waitNanos(), TimeUnit.NANOSECONDS);
+      Pending first =
+          inFlightEvents >= batchSize * WINDOW_BATCHES
+              ? null
+              : handoff.poll(inFlight.isEmpty() ? waitNanos() : 0, TimeUnit.NANOSECONDS);
+      if (first == null && !inFlight.isEmpty()) {
+        settle(inFlight.poll()); // the window is full, or nothing new to send: the oldest confirms
+      }
       if (first != null) {
         // Appended events share one durable write (one fsync, one commit): in the modes that
         // append every event, take more than one publish batch at a time.
@@ -139,7 +166,8 @@ final class DeliveryLoop implements Runnable {
     if (System.nanoTime() - stopDeadline >= 0) {
       return true;
     }
-    boolean nothingQueued = held.isEmpty() && handoff.stream().allMatch(Pending::isMarker);
+    boolean nothingQueued =
+        held.isEmpty() && inFlight.isEmpty() && handoff.stream().allMatch(Pending::isMarker);
     // A store that does not survive the process must be drained before we go.
     return nothingQueued && (store.durable() || !hasBacklog()) && unacknowledged == null;
   }
@@ -157,11 +185,31 @@ final class DeliveryLoop implements Runnable {
 
   private void deliverLive(List<Pending> batch) {
     if (mode != DeliveryMode.BUFFER_ON_FAILURE || hasBacklog() || brokerInBackoff()) {
+      settleAll(); // the failures of earlier batches go to the store ahead of these
       held.addAll(batch);
       storeHeld();
       return;
     }
-    List<PublishResult> results = publish(toEvents(batch));
+    Timer.Sample sample = Timer.start();
+    inFlight.add(new InFlight(batch, send(toEvents(batch)), sample));
+    inFlightEvents += batch.size();
+  }
+
+  /** Settles every live batch in flight, oldest first. */
+  private void settleAll() {
+    while (!inFlight.isEmpty()) {
+      settle(inFlight.poll());
+    }
+  }
+
+  /**
+   * Completes the confirmed events of a live batch and adds the others to {@link #held}, behind the
+   * failures of earlier batches; the caller stores them.
+   */
+  private void settle(InFlight sent) {
+    List<Pending> batch = sent.batch();
+    List<PublishResult> results = await(sent.sent(), sent.sample());
+    inFlightEvents -= batch.size();
     List<Pending> confirmed = new ArrayList<>();
     List<Pending> failed = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -173,14 +221,14 @@ final class DeliveryLoop implements Runnable {
     if (!failed.isEmpty()) {
       brokerFailed(failed.size() + " of " + batch.size() + " live events not confirmed");
       held.addAll(failed);
-      storeHeld();
-    } else {
-      brokerSucceeded();
+    } else if (held.isEmpty()) {
+      brokerSucceeded(); // not while an earlier batch's failures wait to be stored
     }
   }
 
   /** Appends {@link #held} to the store; on success their futures complete. */
   private void storeHeld() {
+    settleAll();
     if (held.isEmpty() || System.nanoTime() - storeRetryAt < 0) {
       return;
     }
@@ -222,9 +270,10 @@ final class DeliveryLoop implements Runnable {
     if (brokerInBackoff() || System.nanoTime() - drainIdleUntil < 0 || !hasBacklog()) {
       return;
     }
+    settleAll(); // live batches sent before the backlog appeared go first
     Claim claim;
     try {
-      claim = store.claim(batchSize);
+      claim = store.claim(batchSize * WINDOW_BATCHES);
     } catch (RuntimeException e) {
       storeProblem(false, e);
       return;
@@ -239,7 +288,7 @@ final class DeliveryLoop implements Runnable {
     for (StoredEvent event : events) {
       batch.add(new SerializedEvent(event.id(), event.payload()));
     }
-    List<PublishResult> results = publish(batch);
+    List<PublishResult> results = publishWindow(batch);
     List<Long> confirmed = new ArrayList<>();
     List<Long> retry = new ArrayList<>();
     List<Long> quarantine = new ArrayList<>();
@@ -315,25 +364,53 @@ final class DeliveryLoop implements Runnable {
     }
   }
 
-  private List<PublishResult> publish(List<SerializedEvent> batch) {
-    Timer.Sample sample = Timer.start();
-    List<PublishResult> results;
+  /** Sends a claim as publish batches without waiting in between, then settles them in order. */
+  private List<PublishResult> publishWindow(List<SerializedEvent> events) {
+    List<Publisher.Sent> sent = new ArrayList<>();
+    List<Timer.Sample> samples = new ArrayList<>();
+    for (int from = 0; from < events.size(); from += batchSize) {
+      samples.add(Timer.start());
+      sent.add(send(events.subList(from, Math.min(events.size(), from + batchSize))));
+    }
+    List<PublishResult> results = new ArrayList<>(events.size());
+    for (int i = 0; i < sent.size(); i++) {
+      results.addAll(await(sent.get(i), samples.get(i)));
+    }
+    return results;
+  }
+
+  private Publisher.Sent send(List<SerializedEvent> batch) {
     try {
-      results = publisher.publish(batch);
+      return publisher.send(batch);
     } catch (RuntimeException e) {
       // A publisher must report failures as results; one that throws must still not leave a
       // claim open (its rows would stay locked and the drain would stall): nothing confirmed.
       log.warn("Audit publisher failed; treating the batch as not confirmed", e);
-      results = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        results.add(PublishResult.unconfirmed("error"));
-      }
+      return Publisher.Sent.settled(unconfirmed(batch.size()));
+    }
+  }
+
+  private List<PublishResult> await(Publisher.Sent sent, Timer.Sample sample) {
+    List<PublishResult> results;
+    try {
+      results = publisher.await(sent);
+    } catch (RuntimeException e) {
+      log.warn("Audit publisher failed; treating the batch as not confirmed", e);
+      results = unconfirmed(sent.results().size());
     }
     sample.stop(metrics.publishLatency());
     for (PublishResult result : results) {
       if (result.status() != Status.CONFIRMED) {
         metrics.publishFailure(result.reason()).increment();
       }
+    }
+    return results;
+  }
+
+  private static List<PublishResult> unconfirmed(int count) {
+    List<PublishResult> results = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      results.add(PublishResult.unconfirmed("error"));
     }
     return results;
   }

@@ -1,46 +1,44 @@
 package io.auditrelay.core;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BlockedListener;
+import com.rabbitmq.client.Channel;
 import io.auditrelay.store.Secrets;
 import io.auditrelay.store.SerializedEvent;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * Publishes through spring-rabbit with correlated publisher confirms, {@code mandatory} and
- * persistent delivery. A batch is sent on one channel and its confirms are awaited together.
- * Template retry stays off: a failure goes to the store at once.
+ * Publishes persistent, {@code mandatory} messages with publisher confirms on a connection of a
+ * spring-rabbit {@link ConnectionFactory} (its connection listeners, blocked listeners and {@link
+ * RabbitAdmin} declarations). The messages go to one {@link ConfirmChannel} that this publisher
+ * keeps open across batches, so several batches can be in flight and a channel failure fails all of
+ * them in order. Spring's {@code RabbitTemplate} lends a channel per operation and cannot keep
+ * confirms of one batch pending while the next is sent on the same channel. No retry here: a
+ * failure goes to the store at once.
  */
 final class RabbitPublisher implements Publisher, ConnectionListener {
 
   private static final Logger log = LoggerFactory.getLogger(RabbitPublisher.class);
-  private static final AtomicLong CORRELATION = new AtomicLong();
+  private static final String CONTENT_TYPE = "application/json";
 
   private final ConnectionFactory connectionFactory;
   private final boolean ownsConnectionFactory;
-  private final RabbitTemplate template;
   private final @Nullable RabbitAdmin admin;
   private final Queue queue;
   private final String exchange;
@@ -56,6 +54,12 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
    * batches go to the store.
    */
   private volatile boolean blocked;
+
+  /** The channel batches go to; replaced after it failed. Delivery thread only. */
+  private @Nullable ConfirmChannel current;
+
+  /** Batches sent and not yet awaited. Delivery thread only. */
+  private int unawaited;
 
   private volatile Runnable onConnected = () -> {};
   private volatile String lastError = "";
@@ -90,54 +94,85 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     this.routingKey = routingKey;
     this.confirmTimeout = confirmTimeout;
     this.clock = clock;
-    this.template = new RabbitTemplate(connectionFactory);
-    template.setMandatory(true);
-    // Returns are read from each CorrelationData; the callback only has to exist.
-    template.setReturnsCallback(
-        returned -> log.debug("Message returned: {}", returned.getReplyText()));
     this.admin = declareQueue ? new RabbitAdmin(connectionFactory) : null;
     connectionFactory.addConnectionListener(this);
   }
 
   @Override
-  public List<PublishResult> publish(List<SerializedEvent> batch) {
+  public Sent send(List<SerializedEvent> batch) {
+    long deadline = System.nanoTime() + confirmTimeout.toNanos();
+    unawaited++;
     if (blocked) {
-      List<PublishResult> results = new ArrayList<>(batch.size());
-      batch.forEach(e -> results.add(PublishResult.unconfirmed("blocked")));
-      return results;
+      return failed(batch, List.of(), "blocked");
     }
-    List<CorrelationData> sent = new ArrayList<>(batch.size());
-    String failure = null;
+    List<CompletableFuture<PublishResult>> results = new ArrayList<>(batch.size());
     try {
       declareIfNeeded();
-      template.invoke(
-          ops -> {
-            for (SerializedEvent event : batch) {
-              CorrelationData correlation =
-                  new CorrelationData(event.id() + "#" + CORRELATION.incrementAndGet());
-              ops.send(exchange, routingKey, message(event), correlation);
-              sent.add(correlation);
-            }
-            return null;
-          });
-    } catch (RuntimeException e) {
-      // Spring's AmqpException, and the client's own ones that Spring lets through (an
-      // AlreadyClosedException while a channel is created on a connection that just died).
+      ConfirmChannel channel = channel();
+      for (SerializedEvent event : batch) {
+        results.add(channel.publish(exchange, routingKey, properties(event), event.payload()));
+      }
+    } catch (IOException | RuntimeException e) {
+      // Spring's AmqpException, and the client's own ones (an AlreadyClosedException when the
+      // channel or the connection just died).
       connected = connected && !(e instanceof org.springframework.amqp.AmqpConnectException);
-      failure = "error";
       lastError = describe(e);
       log.debug(
-          "Publishing failed after {} of {} messages: {}", sent.size(), batch.size(), lastError);
+          "Publishing failed after {} of {} messages: {}", results.size(), batch.size(), lastError);
+      return failed(batch, results, "error");
     }
-    List<PublishResult> results = new ArrayList<>(batch.size());
-    long deadline = System.nanoTime() + confirmTimeout.toNanos();
-    for (CorrelationData correlation : sent) {
-      results.add(await(correlation, deadline));
-    }
+    return new Sent(results, deadline);
+  }
+
+  /** The results of a batch of which only {@code sent} went out. */
+  private static Sent failed(
+      List<SerializedEvent> batch, List<CompletableFuture<PublishResult>> sent, String reason) {
+    List<CompletableFuture<PublishResult>> results = new ArrayList<>(sent);
     while (results.size() < batch.size()) {
-      results.add(PublishResult.unconfirmed(failure == null ? "error" : failure));
+      results.add(CompletableFuture.completedFuture(PublishResult.unconfirmed(reason)));
+    }
+    return new Sent(results, System.nanoTime());
+  }
+
+  @Override
+  public List<PublishResult> await(Sent sent) {
+    List<PublishResult> results = new ArrayList<>(sent.results().size());
+    boolean timedOut = false;
+    for (CompletableFuture<PublishResult> result : sent.results()) {
+      PublishResult settled = Sent.get(result, sent.deadlineNanos());
+      timedOut |= !result.isDone();
+      results.add(settled);
+    }
+    unawaited--;
+    ConfirmChannel channel = current;
+    if (timedOut && channel != null) {
+      // Late confirms must not make a later batch delivered while this one goes to the store:
+      // everything else unconfirmed on the channel fails with it, and the channel is dropped.
+      channel.discard("timeout", "no confirm within " + confirmTimeout);
     }
     return results;
+  }
+
+  /**
+   * The channel to publish on. A failed channel is replaced only when every batch sent on it has
+   * been awaited: a batch sent after one that failed must fail too (the order contract of {@link
+   * Publisher}), never succeed on a new channel.
+   */
+  private ConfirmChannel channel() throws IOException {
+    ConfirmChannel channel = current;
+    if (channel != null && channel.usable()) {
+      return channel;
+    }
+    if (channel != null && unawaited > 1) {
+      throw new IOException("the channel closed with earlier batches not yet settled");
+    }
+    Channel raw = connectionFactory.createConnection().getDelegate().createChannel();
+    if (raw == null) {
+      throw new IOException("the broker allows no more channels on the connection");
+    }
+    channel = new ConfirmChannel(raw, error -> lastError = error);
+    current = channel;
+    return channel;
   }
 
   /** The root cause of a failure, for operators; the broker's reply text names the problem. */
@@ -155,46 +190,14 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     return lastError;
   }
 
-  private PublishResult await(CorrelationData correlation, long deadline) {
-    CorrelationData.Confirm confirm;
-    try {
-      long remaining = Math.max(0, deadline - System.nanoTime());
-      confirm = correlation.getFuture().get(remaining, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      lastError = "no confirm within " + confirmTimeout;
-      return PublishResult.unconfirmed("timeout");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return PublishResult.unconfirmed("error");
-    } catch (ExecutionException e) {
-      return PublishResult.unconfirmed("error");
-    }
-    if (correlation.getReturned() != null) {
-      lastError = "returned as unroutable: " + correlation.getReturned().getReplyText();
-      // RabbitMQ acks an unroutable mandatory message after returning it; it was not delivered.
-      return PublishResult.rejected("returned");
-    }
-    if (confirm.ack()) {
-      return PublishResult.CONFIRMED;
-    }
-    // A nack with a cause was generated locally because the channel closed: the broker may or may
-    // not have the message. A nack without a cause came from the broker.
-    if (confirm.reason() == null) {
-      lastError = "nacked by the broker";
-      return PublishResult.rejected("nack");
-    }
-    lastError = "channel closed before the confirm: " + Secrets.maskUrl(confirm.reason());
-    return PublishResult.unconfirmed("closed");
-  }
-
-  private Message message(SerializedEvent event) {
-    MessageProperties properties = new MessageProperties();
-    properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-    properties.setMessageId(event.id());
-    properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-    properties.setContentEncoding("UTF-8");
-    properties.setTimestamp(new Date(clock.millis()));
-    return new Message(event.payload(), properties);
+  private AMQP.BasicProperties properties(SerializedEvent event) {
+    return new AMQP.BasicProperties.Builder()
+        .deliveryMode(2) // persistent
+        .messageId(event.id())
+        .contentType(CONTENT_TYPE)
+        .contentEncoding("UTF-8")
+        .timestamp(new Date(clock.millis()))
+        .build();
   }
 
   private void declareIfNeeded() {
@@ -260,6 +263,10 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
 
   @Override
   public void close() {
+    ConfirmChannel channel = current;
+    if (channel != null) {
+      channel.discard("closed", "the publisher closed");
+    }
     connectionFactory.removeConnectionListener(this);
     if (ownsConnectionFactory && connectionFactory instanceof CachingConnectionFactory caching) {
       caching.destroy();

@@ -298,7 +298,7 @@ class DeliveryLoopTests {
     }
 
     @Override
-    public List<PublishResult> publish(List<SerializedEvent> batch) {
+    public Sent send(List<SerializedEvent> batch) {
       if (calls.get() == 0) {
         gate.join();
       }
@@ -311,7 +311,7 @@ class DeliveryLoopTests {
           published.add(batch.get(i));
         }
       }
-      return results;
+      return Sent.settled(results);
     }
 
     @Override

@@ -1,0 +1,180 @@
+package io.auditrelay.core;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ReturnListener;
+import com.rabbitmq.client.ShutdownListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.auditrelay.store.Secrets;
+import java.io.IOException;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AMQP channel in confirm mode, owned by the publisher for as long as it stays open, with the
+ * publishes not yet confirmed on it. Each publish gets a future that the broker's ack, nack or
+ * return, or the channel's end, completes. Publishing happens on the delivery thread; confirms,
+ * returns and the shutdown arrive on the connection's thread.
+ *
+ * <p>A channel is never reused after it failed: {@link #fail} completes everything still
+ * unconfirmed on it, so no later publish on it can be confirmed after an earlier one failed.
+ */
+final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownListener {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfirmChannel.class);
+
+  private final Channel channel;
+  private final Consumer<String> errors;
+  private final NavigableMap<Long, Slot> unconfirmed = new ConcurrentSkipListMap<>();
+  private volatile boolean failed;
+
+  /** A publish awaiting its confirm; {@code returned} is set by a return, before the ack. */
+  private static final class Slot {
+    final String messageId;
+    final CompletableFuture<PublishResult> result = new CompletableFuture<>();
+    volatile @Nullable String returned;
+
+    Slot(String messageId) {
+      this.messageId = messageId;
+    }
+  }
+
+  /**
+   * Puts {@code channel} in confirm mode and listens to it.
+   *
+   * @param errors told why a publish failed (secrets masked), for {@link Publisher#lastError()}
+   */
+  ConfirmChannel(Channel channel, Consumer<String> errors) throws IOException {
+    this.channel = channel;
+    this.errors = errors;
+    channel.addShutdownListener(this);
+    channel.addConfirmListener(this);
+    channel.addReturnListener(this);
+    channel.confirmSelect();
+  }
+
+  /** Whether new publishes may go to this channel. */
+  boolean usable() {
+    return !failed && channel.isOpen();
+  }
+
+  /**
+   * Publishes one persistent, {@code mandatory} message.
+   *
+   * @throws IOException or a runtime exception of the client when the channel is closed
+   */
+  CompletableFuture<PublishResult> publish(
+      String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
+      throws IOException {
+    Slot slot = new Slot(properties.getMessageId());
+    long tag = channel.getNextPublishSeqNo();
+    unconfirmed.put(tag, slot); // before the publish: the ack may arrive before it returns
+    try {
+      channel.basicPublish(exchange, routingKey, true, properties, body);
+    } catch (IOException | RuntimeException e) {
+      unconfirmed.remove(tag);
+      throw e;
+    }
+    if (failed) {
+      // The channel ended between the registration and the publish: settle what it left.
+      fail("closed", "channel closed before the confirm");
+    }
+    return slot.result;
+  }
+
+  @Override
+  public void handleAck(long deliveryTag, boolean multiple) {
+    settle(deliveryTag, multiple, true);
+  }
+
+  @Override
+  public void handleNack(long deliveryTag, boolean multiple) {
+    settle(deliveryTag, multiple, false);
+  }
+
+  private void settle(long deliveryTag, boolean multiple, boolean ack) {
+    Map<Long, Slot> settled =
+        multiple
+            ? unconfirmed.headMap(deliveryTag, true)
+            : unconfirmed.subMap(deliveryTag, true, deliveryTag, true);
+    for (Slot slot : settled.values()) {
+      String returned = slot.returned;
+      if (!ack) {
+        errors.accept("nacked by the broker");
+        slot.result.complete(PublishResult.rejected("nack"));
+      } else if (returned != null) {
+        // RabbitMQ acks an unroutable mandatory message after returning it; it was not delivered.
+        errors.accept("returned as unroutable: " + returned);
+        slot.result.complete(PublishResult.rejected("returned"));
+      } else {
+        slot.result.complete(PublishResult.CONFIRMED);
+      }
+    }
+    settled.clear();
+  }
+
+  @Override
+  public void handleReturn(
+      int replyCode,
+      String replyText,
+      String exchange,
+      String routingKey,
+      AMQP.BasicProperties properties,
+      byte[] body) {
+    // A return precedes its ack: the oldest unconfirmed publish of this message id is the one.
+    String messageId = properties.getMessageId();
+    for (Slot slot : unconfirmed.values()) {
+      if (slot.returned == null && slot.messageId.equals(messageId)) {
+        slot.returned = replyCode + " " + replyText;
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void shutdownCompleted(ShutdownSignalException cause) {
+    fail("closed", "channel closed before the confirm: " + Secrets.maskUrl(cause.getMessage()));
+  }
+
+  /**
+   * Ends this channel for publishing: everything unconfirmed on it completes as unconfirmed with
+   * {@code reason}; late confirms are ignored. Idempotent.
+   */
+  void fail(String reason, String error) {
+    failed = true;
+    if (!unconfirmed.isEmpty()) {
+      errors.accept(error);
+    }
+    for (Slot slot : unconfirmed.values()) {
+      slot.result.complete(PublishResult.unconfirmed(reason));
+    }
+    unconfirmed.clear();
+  }
+
+  /**
+   * Fails what is unconfirmed and closes the channel on a short-lived thread: closing waits for the
+   * broker's reply, which a broker that stopped answering never sends.
+   */
+  void discard(String reason, String error) {
+    fail(reason, error);
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                channel.abort();
+              } catch (IOException | RuntimeException e) {
+                log.debug("Closing a failed audit channel: {}", e.toString());
+              }
+            },
+            "audit-channel-close");
+    closer.setDaemon(true);
+    closer.start();
+  }
+}
