@@ -199,7 +199,10 @@ public final class AuditorBuilder {
     return this;
   }
 
-  /** Events per published batch and per drained claim; default 100. */
+  /**
+   * Events per published batch; default 100. Up to ten batches are in flight at once, and a drain
+   * claims up to ten batches at a time.
+   */
   public AuditorBuilder batchSize(int batchSize) {
     this.batchSize = batchSize;
     return this;

@@ -106,13 +106,14 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
             : unconfirmed.subMap(deliveryTag, true, deliveryTag, true);
     for (Slot slot : settled.values()) {
       String returned = slot.returned;
-      if (!ack) {
-        errors.accept("nacked by the broker");
-        slot.result.complete(PublishResult.rejected("nack"));
-      } else if (returned != null) {
-        // RabbitMQ acks an unroutable mandatory message after returning it; it was not delivered.
+      if (returned != null) {
+        // RabbitMQ acks an unroutable mandatory message after returning it, Qpid nacks it: either
+        // way it was not delivered.
         errors.accept("returned as unroutable: " + returned);
         slot.result.complete(PublishResult.rejected("returned"));
+      } else if (!ack) {
+        errors.accept("nacked by the broker");
+        slot.result.complete(PublishResult.rejected("nack"));
       } else {
         slot.result.complete(PublishResult.CONFIRMED);
       }

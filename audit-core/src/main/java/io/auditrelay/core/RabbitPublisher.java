@@ -109,6 +109,10 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     try {
       declareIfNeeded();
       ConfirmChannel channel = channel();
+      if (channel == null) {
+        // The earlier failure already set lastError; this one is its consequence.
+        return failed(batch, List.of(), "closed");
+      }
       for (SerializedEvent event : batch) {
         results.add(channel.publish(exchange, routingKey, properties(event), event.payload()));
       }
@@ -154,17 +158,18 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
   }
 
   /**
-   * The channel to publish on. A failed channel is replaced only when every batch sent on it has
-   * been awaited: a batch sent after one that failed must fail too (the order contract of {@link
-   * Publisher}), never succeed on a new channel.
+   * The channel to publish on, or null when none may be used now. A new channel is opened only when
+   * every batch sent before has been awaited: a batch sent after one that failed (on a failed
+   * channel, or with no channel at all) must fail too (the order contract of {@link Publisher}),
+   * never succeed on a new channel.
    */
-  private ConfirmChannel channel() throws IOException {
+  private @Nullable ConfirmChannel channel() throws IOException {
     ConfirmChannel channel = current;
     if (channel != null && channel.usable()) {
       return channel;
     }
-    if (channel != null && unawaited > 1) {
-      throw new IOException("the channel closed with earlier batches not yet settled");
+    if (unawaited > 1) {
+      return null;
     }
     Channel raw = connectionFactory.createConnection().getDelegate().createChannel();
     if (raw == null) {

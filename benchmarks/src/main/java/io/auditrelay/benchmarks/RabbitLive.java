@@ -23,13 +23,18 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * {@code rabbit.live.throughput}: confirmed events per second with the broker up, buffer-on-failure
- * mode (4 recording threads, each recording a window of 100 and waiting for the confirms), against
- * the raw amqp-client with asynchronous confirms (limit) on the same broker.
+ * mode (4 recording threads, each recording a window of {@value #WINDOW} and waiting for the
+ * confirms: at most 1,000 events unconfirmed, as many as the limit allows), against the raw
+ * amqp-client with asynchronous confirms and at most {@value AsyncConfirmPublisher#OUTSTANDING}
+ * outstanding (limit) on the same broker.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class RabbitLive {
+
+  /** Events each of the 4 threads records before waiting: 4 × 250 = the limit's 1,000. */
+  static final int WINDOW = 250;
 
   private final CadfEvent event = Fixtures.event();
   private final byte[] bytes = Fixtures.eventBytes();
@@ -64,10 +69,10 @@ public class RabbitLive {
 
   @Benchmark
   @Threads(4)
-  @OperationsPerInvocation(100)
+  @OperationsPerInvocation(WINDOW)
   public void ours() {
-    CompletableFuture<?>[] window = new CompletableFuture<?>[100];
-    for (int i = 0; i < 100; i++) {
+    CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
+    for (int i = 0; i < WINDOW; i++) {
       window[i] = auditor.record(event);
     }
     CompletableFuture.allOf(window).join();

@@ -357,7 +357,7 @@ public class AuditProperties {
   /** Publishing. */
   public static class Publish {
 
-    /** Events per published batch and per drained claim. */
+    /** Events per published batch; up to ten batches in flight, a drain claims up to ten. */
     private int batchSize = 100;
 
     /** How long to wait for a batch's confirms before treating them as not delivered. */
