@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +40,7 @@ final class DeliveryLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryLoop.class);
   private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  /** Publish batches in flight at most, live or drained: the confirm window. */
+  /** The confirm window: at most this many publish batches of events in flight, live or drained. */
   static final int WINDOW_BATCHES = 10;
 
   private final BlockingQueue<Pending> handoff;
@@ -62,7 +63,14 @@ final class DeliveryLoop implements Runnable {
   private int inFlightEvents;
 
   /** A live batch sent to the broker, its confirms pending. */
-  private record InFlight(List<Pending> batch, Publisher.Sent sent, Timer.Sample sample) {}
+  private record InFlight(List<Pending> batch, Publisher.Sent sent, Timer.Sample sample) {
+
+    /** Whether every confirm is in, or the deadline passed: settling it will not wait. */
+    boolean ready() {
+      return System.nanoTime() - sent.deadlineNanos() >= 0
+          || sent.results().stream().allMatch(CompletableFuture::isDone);
+    }
+  }
 
   /** Rejections per event id, for quarantine; forgotten when the event leaves the store. */
   private final Map<String, Integer> attempts = new HashMap<>();
@@ -123,12 +131,18 @@ final class DeliveryLoop implements Runnable {
 
   private void step() throws InterruptedException {
     if (held.isEmpty()) {
-      Pending first =
-          inFlightEvents >= batchSize * WINDOW_BATCHES
-              ? null
-              : handoff.poll(inFlight.isEmpty() ? waitNanos() : 0, TimeUnit.NANOSECONDS);
-      if (first == null && !inFlight.isEmpty()) {
-        settle(inFlight.poll()); // the window is full, or nothing new to send: the oldest confirms
+      InFlight oldest = inFlight.peek();
+      Pending first = null;
+      if (oldest != null && (oldest.ready() || inFlightEvents >= batchSize * WINDOW_BATCHES)) {
+        settle(inFlight.poll()); // its confirms are in, or the window is full
+      } else {
+        // Wakes for a new event, or when the oldest batch in flight is confirmed (wakeIdlePoll).
+        long wait =
+            oldest == null
+                ? waitNanos()
+                : Math.min(
+                    waitNanos(), Math.max(0, oldest.sent().deadlineNanos() - System.nanoTime()));
+        first = handoff.poll(wait, TimeUnit.NANOSECONDS);
       }
       if (first != null) {
         // Appended events share one durable write (one fsync, one commit): in the modes that
@@ -191,8 +205,11 @@ final class DeliveryLoop implements Runnable {
       return;
     }
     Timer.Sample sample = Timer.start();
-    inFlight.add(new InFlight(batch, send(toEvents(batch)), sample));
+    Publisher.Sent sent = send(toEvents(batch));
+    inFlight.add(new InFlight(batch, sent, sample));
     inFlightEvents += batch.size();
+    CompletableFuture.allOf(sent.results().toArray(CompletableFuture[]::new))
+        .whenComplete((ignored, failure) -> wakeIdlePoll());
   }
 
   /** Settles every live batch in flight, oldest first. */
@@ -500,7 +517,14 @@ final class DeliveryLoop implements Runnable {
   /** Wakes the thread to look at the queue, the broker and the store now. */
   void wake() {
     wakeup.release();
-    // A marker only unblocks an idle poll; in a non-empty queue it would take a caller's slot.
+    wakeIdlePoll();
+  }
+
+  /**
+   * Ends a wait for the hand-off queue (not a backoff pause): a batch in flight was confirmed. A
+   * marker only unblocks an idle poll; in a non-empty queue it would take a caller's slot.
+   */
+  private void wakeIdlePoll() {
     if (handoff.isEmpty()) {
       handoff.offer(Pending.WAKE);
     }

@@ -71,14 +71,16 @@ class AuditorIntegrationTests extends BrokerTestSupport {
   /** Records until {@code record()} throws; returns what it accepted before and the exception. */
   private static Throwable recordUntilRefused(
       Auditor auditor, List<CompletableFuture<Void>> accepted) {
-    for (int i = 0; i < 1000; i++) {
+    // The hand-off queue, plus the confirm window in flight (10 batches of the default 100).
+    int bound = 5000;
+    for (int i = 0; i < bound; i++) {
       try {
         accepted.add(auditor.record(event(0, i)));
       } catch (RuntimeException e) {
         return e;
       }
     }
-    throw new AssertionError("record() accepted 1000 events into a full pipeline");
+    throw new AssertionError("record() accepted " + bound + " events into a full pipeline");
   }
 
   @Test
@@ -343,6 +345,8 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     assertThat(recordUntilRefused(auditor, accepted))
         .isInstanceOf(AuditOverflowException.class)
         .hasMessageContaining("within PT0.2S");
+    // Not durable and held in memory: the queue (2) and at most the confirm window (10 × 100).
+    assertThat(accepted.size()).isLessThanOrEqualTo(2 + DeliveryLoop.WINDOW_BATCHES * 100);
 
     proxy.restore();
     awaitAll(accepted);

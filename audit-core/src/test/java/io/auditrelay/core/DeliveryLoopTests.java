@@ -114,6 +114,32 @@ class DeliveryLoopTests {
   }
 
   @Test
+  void sendsTheNextBatchBeforeThePreviousIsConfirmedAndStoresFailedBatchesInOrder() {
+    publisher.deferConfirms = true;
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    List<CompletableFuture<Void>> futures = record(30);
+
+    // Every event sent, none confirmed: batches are in flight together (batch size 10).
+    await().atMost(WAIT).until(() -> publisher.deferredEvents.get() == 30);
+    assertThat(publisher.deferred).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(futures).noneMatch(CompletableFuture::isDone);
+
+    // The channel dies: every batch in flight fails (the publisher's order contract), the last
+    // one first, to show that the loop stores them in the order they were sent.
+    publisher.deferConfirms = false;
+    for (int i = publisher.deferred.size() - 1; i >= 0; i--) {
+      publisher.deferred.get(i).forEach(f -> f.complete(PublishResult.unconfirmed("closed")));
+    }
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+
+    await().atMost(WAIT).until(() -> publisher.published.size() == 30);
+    assertThat(publisher.published)
+        .extracting(DeliveryLoopTests::n)
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 30).boxed().toList());
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
+  @Test
   void aFailedAcknowledgeNeverRepublishesInAHotLoop() {
     // Anchor lesson 6: a failing delete republished the same batch endlessly.
     publisher.script =
@@ -289,6 +315,14 @@ class DeliveryLoopTests {
     final List<SerializedEvent> published = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
+    /**
+     * While set, batches stay in flight until the test completes their {@link #deferred} results.
+     */
+    volatile boolean deferConfirms;
+
+    final List<List<CompletableFuture<PublishResult>>> deferred = new CopyOnWriteArrayList<>();
+    final AtomicInteger deferredEvents = new AtomicInteger();
+
     void holdFirstCall() {
       gate = new CompletableFuture<>();
     }
@@ -299,6 +333,14 @@ class DeliveryLoopTests {
 
     @Override
     public Sent send(List<SerializedEvent> batch) {
+      if (deferConfirms) {
+        calls.incrementAndGet();
+        List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+        batch.forEach(e -> results.add(new CompletableFuture<>()));
+        deferred.add(results);
+        deferredEvents.addAndGet(batch.size());
+        return new Sent(results, System.nanoTime() + WAIT.toNanos());
+      }
       if (calls.get() == 0) {
         gate.join();
       }
