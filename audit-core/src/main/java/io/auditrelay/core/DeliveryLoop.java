@@ -43,6 +43,13 @@ final class DeliveryLoop implements Runnable {
   /** The confirm window: at most this many publish batches of events in flight, live or drained. */
   static final int WINDOW_BATCHES = 10;
 
+  /**
+   * Drained claims in flight at most: the next is sent while the older one's confirms arrive, so
+   * the broker never idles between claims. Stores allow several open claims (the conformance
+   * suite); a SQL claim holds one connection.
+   */
+  static final int DRAIN_CLAIMS = 2;
+
   private final BlockingQueue<Pending> handoff;
   private final Publisher publisher;
   private final BackingStore store;
@@ -71,6 +78,12 @@ final class DeliveryLoop implements Runnable {
           || sent.results().stream().allMatch(CompletableFuture::isDone);
     }
   }
+
+  /** Drained claims sent and not yet settled, oldest first. */
+  private final ArrayDeque<Drained> draining = new ArrayDeque<>();
+
+  /** A claim sent to the broker as publish batches, their confirms pending. */
+  private record Drained(Claim claim, List<Publisher.Sent> sent, List<Timer.Sample> samples) {}
 
   /** Rejections per event id, for quarantine; forgotten when the event leaves the store. */
   private final Map<String, Integer> attempts = new HashMap<>();
@@ -126,6 +139,7 @@ final class DeliveryLoop implements Runnable {
     } finally {
       // Past the shutdown deadline: what is in flight ends as confirmed or undelivered.
       settleAll();
+      settleDrains();
     }
   }
 
@@ -181,7 +195,10 @@ final class DeliveryLoop implements Runnable {
       return true;
     }
     boolean nothingQueued =
-        held.isEmpty() && inFlight.isEmpty() && handoff.stream().allMatch(Pending::isMarker);
+        held.isEmpty()
+            && inFlight.isEmpty()
+            && draining.isEmpty()
+            && handoff.stream().allMatch(Pending::isMarker);
     // A store that does not survive the process must be drained before we go.
     return nothingQueued && (store.durable() || !hasBacklog()) && unacknowledged == null;
   }
@@ -284,28 +301,68 @@ final class DeliveryLoop implements Runnable {
       }
       unacknowledged = null;
     }
-    if (brokerInBackoff() || System.nanoTime() - drainIdleUntil < 0 || !hasBacklog()) {
-      return;
+    boolean claimed = false;
+    if (draining.size() < DRAIN_CLAIMS
+        && !brokerInBackoff()
+        && System.nanoTime() - drainIdleUntil >= 0
+        && hasBacklog()) {
+      settleAll(); // live batches sent before the backlog appeared go first
+      claimed = claimAndSend();
     }
-    settleAll(); // live batches sent before the backlog appeared go first
+    // While one claim is in flight the next is claimed and sent; then the older one is settled.
+    if (!draining.isEmpty() && (!claimed || draining.size() >= DRAIN_CLAIMS)) {
+      settleDrained(draining.poll());
+    }
+  }
+
+  /** Claims the next part of the backlog and sends it; false when nothing was claimed. */
+  private boolean claimAndSend() {
     Claim claim;
     try {
       claim = store.claim(batchSize * WINDOW_BATCHES);
     } catch (RuntimeException e) {
       storeProblem(false, e);
-      return;
+      return false;
     }
     if (claim.isEmpty()) {
-      // Everything waiting is claimed elsewhere (another instance on a shared store).
-      drainIdleUntil = System.nanoTime() + IDLE_WAIT_NANOS;
-      return;
+      if (draining.isEmpty()) {
+        // Everything waiting is claimed elsewhere (another instance on a shared store).
+        drainIdleUntil = System.nanoTime() + IDLE_WAIT_NANOS;
+      }
+      return false;
     }
-    List<StoredEvent> events = claim.events();
-    List<SerializedEvent> batch = new ArrayList<>(events.size());
-    for (StoredEvent event : events) {
+    List<SerializedEvent> batch = new ArrayList<>(claim.size());
+    for (StoredEvent event : claim.events()) {
       batch.add(new SerializedEvent(event.id(), event.payload()));
     }
-    List<PublishResult> results = publishWindow(batch);
+    List<Publisher.Sent> sent = new ArrayList<>();
+    List<Timer.Sample> samples = new ArrayList<>();
+    for (int from = 0; from < batch.size(); from += batchSize) {
+      samples.add(Timer.start());
+      sent.add(send(batch.subList(from, Math.min(batch.size(), from + batchSize))));
+    }
+    draining.add(new Drained(claim, sent, samples));
+    return true;
+  }
+
+  /** Settles every drained claim in flight, oldest first. */
+  private void settleDrains() {
+    while (!draining.isEmpty()) {
+      settleDrained(draining.poll());
+    }
+  }
+
+  /**
+   * Acknowledges what the broker confirmed of a drained claim, releases what it did not (or
+   * quarantines what it refused too often).
+   */
+  private void settleDrained(Drained drained) {
+    Claim claim = drained.claim();
+    List<StoredEvent> events = claim.events();
+    List<PublishResult> results = new ArrayList<>(events.size());
+    for (int i = 0; i < drained.sent().size(); i++) {
+      results.addAll(await(drained.sent().get(i), drained.samples().get(i)));
+    }
     List<Long> confirmed = new ArrayList<>();
     List<Long> retry = new ArrayList<>();
     List<Long> quarantine = new ArrayList<>();
@@ -379,21 +436,6 @@ final class DeliveryLoop implements Runnable {
       brokerRetryAt = Math.max(brokerRetryAt, storeRetryAt);
       return false;
     }
-  }
-
-  /** Sends a claim as publish batches without waiting in between, then settles them in order. */
-  private List<PublishResult> publishWindow(List<SerializedEvent> events) {
-    List<Publisher.Sent> sent = new ArrayList<>();
-    List<Timer.Sample> samples = new ArrayList<>();
-    for (int from = 0; from < events.size(); from += batchSize) {
-      samples.add(Timer.start());
-      sent.add(send(events.subList(from, Math.min(events.size(), from + batchSize))));
-    }
-    List<PublishResult> results = new ArrayList<>(events.size());
-    for (int i = 0; i < sent.size(); i++) {
-      results.addAll(await(sent.get(i), samples.get(i)));
-    }
-    return results;
   }
 
   private Publisher.Sent send(List<SerializedEvent> batch) {
