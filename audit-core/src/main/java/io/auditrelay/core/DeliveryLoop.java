@@ -44,9 +44,9 @@ final class DeliveryLoop implements Runnable {
   static final int WINDOW_BATCHES = 10;
 
   /**
-   * Drained claims in flight at most: the next is sent while the older one's confirms arrive, so
-   * the broker never idles between claims. Stores allow several open claims (the conformance
-   * suite); a SQL claim holds one connection.
+   * Drained claims in flight at most, for stores whose claims stay valid ({@link
+   * BackingStore#claimsStayValid()}): the next is sent while the older one's confirms arrive, so
+   * the broker does not idle while the store acknowledges and reads. Other stores: one.
    */
   static final int DRAIN_CLAIMS = 2;
 
@@ -302,7 +302,8 @@ final class DeliveryLoop implements Runnable {
       unacknowledged = null;
     }
     boolean claimed = false;
-    if (draining.size() < DRAIN_CLAIMS
+    int maxClaims = store.claimsStayValid() ? DRAIN_CLAIMS : 1;
+    if (draining.size() < maxClaims
         && !brokerInBackoff()
         && System.nanoTime() - drainIdleUntil >= 0
         && hasBacklog()) {
@@ -310,7 +311,7 @@ final class DeliveryLoop implements Runnable {
       claimed = claimAndSend();
     }
     // While one claim is in flight the next is claimed and sent; then the older one is settled.
-    if (!draining.isEmpty() && (!claimed || draining.size() >= DRAIN_CLAIMS)) {
+    if (!draining.isEmpty() && (!claimed || draining.size() >= maxClaims)) {
       settleDrained(draining.poll());
     }
   }

@@ -46,6 +46,18 @@ public interface BackingStore extends AutoCloseable {
   Claim claim(int max);
 
   /**
+   * Whether a claim stays valid until it is acknowledged or released, whatever happens to other
+   * claims or connections, so the drain may claim and send the next events while an earlier claim
+   * is still being published. False (the default) when a claim can end on its own, like a SQL claim
+   * whose row locks go with its connection: claiming again while such a claim is in flight could
+   * return its events a second time and publish them twice; the drain then settles each claim
+   * before it claims the next.
+   */
+  default boolean claimsStayValid() {
+    return false;
+  }
+
+  /**
    * Removes delivered events. Idempotent: events already removed, or never claimed, are ignored.
    * Removal is durable under the store's policy when this returns.
    */

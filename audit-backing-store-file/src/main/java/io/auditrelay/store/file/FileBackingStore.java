@@ -329,6 +329,12 @@ public final class FileBackingStore implements BackingStore {
     return TYPE;
   }
 
+  /** Claims are in-process state: they end only when acknowledged or released. */
+  @Override
+  public boolean claimsStayValid() {
+    return true;
+  }
+
   @Override
   public boolean durable() {
     return true;

@@ -56,6 +56,12 @@ public final class MemoryBackingStore implements BackingStore {
     return TYPE;
   }
 
+  /** Claims are in-process state: they end only when acknowledged or released. */
+  @Override
+  public boolean claimsStayValid() {
+    return true;
+  }
+
   @Override
   public boolean durable() {
     return false;
