@@ -303,12 +303,8 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
         BackingStoreRegistry.fromServiceLoader(getClass().getClassLoader());
     Path dir = dir();
     try (BackingStore store =
-        registry.create(
-            StoreConfig.parse(
-                "{\"type\":\"file\",\"params\":{\"directory\":\""
-                    + dir
-                    + "\",\"max_file_size\":\"1MiB\",\"fsync\":\"interval\",\"fsync_interval_ms\":5}}",
-                "AUDIT_BACKING_STORE"))) {
+        TestFileStores.fromConfig(
+            dir, ",\"max_file_size\":\"1MiB\",\"fsync\":\"interval\",\"fsync_interval_ms\":5")) {
       store.append(events(0, 3));
       assertThat(store.claim(10).size()).isEqualTo(3);
     }

@@ -176,27 +176,14 @@ class FilePreallocationTests extends BackingStoreConformanceTests {
 
   @Test
   void isSwitchedOnByItsParamAndRefusesAValueThatIsNotABoolean() throws IOException {
-    BackingStoreRegistry registry =
-        BackingStoreRegistry.fromServiceLoader(getClass().getClassLoader());
     Path dir = dir();
     try (BackingStore store =
-        registry.create(
-            StoreConfig.parse(
-                "{\"type\":\"file\",\"params\":{\"directory\":\""
-                    + dir
-                    + "\",\"max_file_size\":\"128KiB\",\"preallocate\":true}}",
-                "AUDIT_BACKING_STORE"))) {
+        TestFileStores.fromConfig(dir, ",\"max_file_size\":\"128KiB\",\"preallocate\":true")) {
       store.append(events(0, 1));
       assertThat(Files.size(segments(dir).get(0))).isEqualTo(128 << 10);
     }
     assertThatThrownBy(
-            () ->
-                registry.create(
-                    StoreConfig.parse(
-                        "{\"type\":\"file\",\"params\":{\"directory\":\""
-                            + dir()
-                            + "\",\"preallocate\":\"yes\"}}",
-                        "AUDIT_BACKING_STORE")))
+            () -> TestFileStores.fromConfig(dir(), ",\"preallocate\":\"yes\""))
         .isInstanceOf(BackingStoreConfigException.class)
         .hasMessageContaining("preallocate")
         .hasMessageContaining("true or false");

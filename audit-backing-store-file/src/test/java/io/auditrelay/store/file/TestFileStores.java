@@ -1,5 +1,8 @@
 package io.auditrelay.store.file;
 
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreRegistry;
+import io.auditrelay.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -26,5 +29,19 @@ final class TestFileStores {
   static FileBackingStore open(Path dir, FsyncPolicy policy, boolean preallocate) {
     return new FileBackingStore(
         dir, 64 << 10, 1L << 30, policy, preallocate, 2, Clock.systemUTC(), c -> c.force(false));
+  }
+
+  /**
+   * A store built as a service builds it: the registry (found by {@code ServiceLoader}) parses
+   * {@code AUDIT_BACKING_STORE} with type {@code file}, {@code directory} and the other params.
+   *
+   * @param params the JSON members after {@code directory}, each with its leading comma
+   */
+  static BackingStore fromConfig(Path dir, String params) {
+    return BackingStoreRegistry.fromServiceLoader(TestFileStores.class.getClassLoader())
+        .create(
+            StoreConfig.parse(
+                "{\"type\":\"file\",\"params\":{\"directory\":\"" + dir + "\"" + params + "}}",
+                "AUDIT_BACKING_STORE"));
   }
 }
