@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreConfigException;
 import io.auditrelay.store.BackingStoreConformanceTests;
-import io.auditrelay.store.BackingStoreRegistry;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
-import io.auditrelay.store.StoreConfig;
 import io.auditrelay.store.StoredEvent;
 import io.auditrelay.testsupport.LogCapture;
 import java.io.ByteArrayOutputStream;
@@ -182,8 +180,7 @@ class FilePreallocationTests extends BackingStoreConformanceTests {
       store.append(events(0, 1));
       assertThat(Files.size(segments(dir).get(0))).isEqualTo(128 << 10);
     }
-    assertThatThrownBy(
-            () -> TestFileStores.fromConfig(dir(), ",\"preallocate\":\"yes\""))
+    assertThatThrownBy(() -> TestFileStores.fromConfig(dir(), ",\"preallocate\":\"yes\""))
         .isInstanceOf(BackingStoreConfigException.class)
         .hasMessageContaining("preallocate")
         .hasMessageContaining("true or false");
