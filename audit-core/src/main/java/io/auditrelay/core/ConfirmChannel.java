@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * returns and the shutdown arrive on the connection's thread.
  *
  * <p>A channel is never reused after it failed: {@link #fail} completes everything still
- * unconfirmed on it, so no later publish on it can be confirmed after an earlier one failed.
+ * unconfirmed on it, so no later publish on it can be confirmed after an earlier one failed. After
+ * a confirm timeout ({@link #expire}) it takes no publish until the publisher has settled every
+ * batch sent before and calls {@link #reuse()}.
  */
 final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownListener {
 
@@ -34,6 +36,9 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
   private final Consumer<String> errors;
   private final NavigableMap<Long, Slot> unconfirmed = new ConcurrentSkipListMap<>();
   private volatile boolean failed;
+
+  /** Set by a confirm timeout: no new publishes until {@link #reuse()}. */
+  private volatile boolean expired;
 
   /** A publish awaiting its confirm; {@code returned} is set by a return, before the ack. */
   private static final class Slot {
@@ -60,9 +65,32 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
     channel.confirmSelect();
   }
 
-  /** Whether new publishes may go to this channel. */
+  /** Whether new publishes may go to this channel now. */
   boolean usable() {
+    return !failed && !expired && channel.isOpen();
+  }
+
+  /**
+   * Whether the channel may be used again after a confirm timeout (it has not failed otherwise).
+   */
+  boolean reusable() {
     return !failed && channel.isOpen();
+  }
+
+  /**
+   * A confirm timeout: everything unconfirmed completes as unconfirmed with reason {@code timeout},
+   * late confirms of it are ignored, and nothing new is published until {@link #reuse()}. The
+   * channel stays open: replacing it would need a round trip to a broker that has stopped answering
+   * (opening a channel waits for the broker's reply).
+   */
+  void expire(String error) {
+    expired = true;
+    completeUnconfirmed("timeout", error);
+  }
+
+  /** Publishing may go on after {@link #expire}: every batch sent before has been settled. */
+  void reuse() {
+    expired = false;
   }
 
   /**
@@ -150,6 +178,10 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
    */
   void fail(String reason, String error) {
     failed = true;
+    completeUnconfirmed(reason, error);
+  }
+
+  private void completeUnconfirmed(String reason, String error) {
     if (!unconfirmed.isEmpty()) {
       errors.accept(error);
     }
@@ -161,7 +193,7 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
 
   /**
    * Fails what is unconfirmed and closes the channel on a short-lived thread: closing waits for the
-   * broker's reply, which a broker that stopped answering never sends.
+   * broker's reply, which a broker that stopped answering never sends. For the publisher's close.
    */
   void discard(String reason, String error) {
     fail(reason, error);

@@ -161,7 +161,11 @@ final class DeliveryLoop implements Runnable {
       if (first != null) {
         // Appended events share one durable write (one fsync, one commit): in the modes that
         // append every event, take more than one publish batch at a time.
-        int take = mode == DeliveryMode.BUFFER_ON_FAILURE ? batchSize : appendBatchSize();
+        // A live batch never takes the events in flight past the confirm window.
+        int take =
+            mode == DeliveryMode.BUFFER_ON_FAILURE
+                ? Math.max(1, Math.min(batchSize, batchSize * WINDOW_BATCHES - inFlightEvents))
+                : appendBatchSize();
         List<Pending> batch = new ArrayList<>(take);
         batch.add(first);
         handoff.drainTo(batch, take - 1);

@@ -151,17 +151,18 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     ConfirmChannel channel = current;
     if (timedOut && channel != null) {
       // Late confirms must not make a later batch delivered while this one goes to the store:
-      // everything else unconfirmed on the channel fails with it, and the channel is dropped.
-      channel.discard("timeout", "no confirm within " + confirmTimeout);
+      // everything else unconfirmed on the channel fails with it, and the channel takes nothing
+      // new until every batch sent before has been settled.
+      channel.expire("no confirm within " + confirmTimeout);
     }
     return results;
   }
 
   /**
-   * The channel to publish on, or null when none may be used now. A new channel is opened only when
-   * every batch sent before has been awaited: a batch sent after one that failed (on a failed
-   * channel, or with no channel at all) must fail too (the order contract of {@link Publisher}),
-   * never succeed on a new channel.
+   * The channel to publish on, or null when none may be used now. A new channel is opened, or a
+   * timed-out one used again, only when every batch sent before has been awaited: a batch sent
+   * after one that failed (on a failed or timed-out channel, or with no channel at all) must fail
+   * too (the order contract of {@link Publisher}), never succeed ahead of it.
    */
   private @Nullable ConfirmChannel channel() throws IOException {
     ConfirmChannel channel = current;
@@ -170,6 +171,10 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     }
     if (unawaited > 1) {
       return null;
+    }
+    if (channel != null && channel.reusable()) {
+      channel.reuse(); // after a confirm timeout: no round trip to open another
+      return channel;
     }
     Channel raw = connectionFactory.createConnection().getDelegate().createChannel();
     if (raw == null) {
