@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * overtakes a buffered one; the hand-off queue is not read while {@link #held} is not empty, so a
  * full or failing store turns into back-pressure on {@code record()}, never into a drop.
  *
- * <p>Live batches are pipelined: up to {@value #WINDOW_BATCHES} publish batches are in flight while
- * more are sent, and they are settled in the order they were sent. Before anything is appended to
- * the store or drained from it, every batch in flight is settled, so the events of a failed batch
- * reach the store ahead of everything recorded after them. The publisher fails every later batch on
- * the channel of a failed one (see {@link Publisher}).
+ * <p>Live batches are pipelined: up to {@value #WINDOW_BATCHES} publish batches' worth of events
+ * are in flight while more are sent, and batches are settled in the order they were sent. Before
+ * anything is appended to the store or drained from it, every batch in flight is settled, so the
+ * events of a failed batch reach the store ahead of everything recorded after them. The publisher
+ * fails every later batch on the channel of a failed one (see {@link Publisher}).
  */
 final class DeliveryLoop implements Runnable {
 
@@ -61,7 +61,10 @@ final class DeliveryLoop implements Runnable {
   private final AuditMetrics metrics;
   private final Semaphore wakeup = new Semaphore(0);
 
-  /** Accepted events not yet durable, oldest first; at most one append batch. */
+  /**
+   * Accepted events not yet durable, oldest first: at most one append batch, or the failed events
+   * of the live batches that were in flight (at most the confirm window).
+   */
   private final List<Pending> held = new ArrayList<>();
 
   /** Live batches sent and not yet settled, oldest first. */

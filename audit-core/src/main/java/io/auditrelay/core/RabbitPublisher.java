@@ -103,7 +103,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     long deadline = System.nanoTime() + confirmTimeout.toNanos();
     unawaited++;
     if (blocked) {
-      return failed(batch, List.of(), "blocked");
+      return failed(batch, List.of(), "blocked", deadline);
     }
     List<CompletableFuture<PublishResult>> results = new ArrayList<>(batch.size());
     try {
@@ -111,7 +111,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       ConfirmChannel channel = channel();
       if (channel == null) {
         // The earlier failure already set lastError; this one is its consequence.
-        return failed(batch, List.of(), "closed");
+        return failed(batch, List.of(), "closed", deadline);
       }
       for (SerializedEvent event : batch) {
         results.add(channel.publish(exchange, routingKey, properties(event), event.payload()));
@@ -123,19 +123,22 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       lastError = describe(e);
       log.debug(
           "Publishing failed after {} of {} messages: {}", results.size(), batch.size(), lastError);
-      return failed(batch, results, "error");
+      return failed(batch, results, "error", deadline); // those sent may still be confirmed
     }
     return new Sent(results, deadline);
   }
 
   /** The results of a batch of which only {@code sent} went out. */
   private static Sent failed(
-      List<SerializedEvent> batch, List<CompletableFuture<PublishResult>> sent, String reason) {
+      List<SerializedEvent> batch,
+      List<CompletableFuture<PublishResult>> sent,
+      String reason,
+      long deadline) {
     List<CompletableFuture<PublishResult>> results = new ArrayList<>(sent);
     while (results.size() < batch.size()) {
       results.add(CompletableFuture.completedFuture(PublishResult.unconfirmed(reason)));
     }
-    return new Sent(results, System.nanoTime());
+    return new Sent(results, deadline);
   }
 
   @Override
@@ -144,7 +147,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     boolean timedOut = false;
     for (CompletableFuture<PublishResult> result : sent.results()) {
       PublishResult settled = Sent.get(result, sent.deadlineNanos());
-      timedOut |= !result.isDone();
+      timedOut |= settled.reason().equals("timeout");
       results.add(settled);
     }
     unawaited--;
