@@ -55,6 +55,13 @@ final class DeliveryLoop implements Runnable {
   private final BackingStore store;
   private final DeliveryMode mode;
   private final int batchSize;
+
+  /** Events in flight at most: {@link #WINDOW_BATCHES} publish batches. */
+  private final int window;
+
+  /** Drained claims in flight at most: {@link #DRAIN_CLAIMS}, or one (see the store). */
+  private final int maxDrainClaims;
+
   private final int maxAttempts;
   private final Backoff brokerBackoff;
   private final Backoff storeBackoff;
@@ -73,12 +80,15 @@ final class DeliveryLoop implements Runnable {
   private int inFlightEvents;
 
   /** A live batch sent to the broker, its confirms pending. */
-  private record InFlight(List<Pending> batch, Publisher.Sent sent, Timer.Sample sample) {
+  private record InFlight(
+      List<Pending> batch,
+      Publisher.Sent sent,
+      CompletableFuture<Void> allSettled,
+      Timer.Sample sample) {
 
     /** Whether every confirm is in, or the deadline passed: settling it will not wait. */
     boolean ready() {
-      return System.nanoTime() - sent.deadlineNanos() >= 0
-          || sent.results().stream().allMatch(CompletableFuture::isDone);
+      return allSettled.isDone() || System.nanoTime() - sent.deadlineNanos() >= 0;
     }
   }
 
@@ -118,6 +128,8 @@ final class DeliveryLoop implements Runnable {
     this.store = store;
     this.mode = mode;
     this.batchSize = batchSize;
+    this.window = batchSize * WINDOW_BATCHES;
+    this.maxDrainClaims = store.claimsStayValid() ? DRAIN_CLAIMS : 1;
     this.maxAttempts = maxAttempts;
     this.brokerBackoff = brokerBackoff;
     this.storeBackoff = storeBackoff;
@@ -150,7 +162,7 @@ final class DeliveryLoop implements Runnable {
     if (held.isEmpty()) {
       InFlight oldest = inFlight.peek();
       Pending first = null;
-      if (oldest != null && (oldest.ready() || inFlightEvents >= batchSize * WINDOW_BATCHES)) {
+      if (oldest != null && (oldest.ready() || inFlightEvents >= window)) {
         settle(inFlight.poll()); // its confirms are in, or the window is full
       } else {
         // Wakes for a new event, or when the oldest batch in flight is confirmed (wakeIdlePoll).
@@ -167,7 +179,7 @@ final class DeliveryLoop implements Runnable {
         // A live batch never takes the events in flight past the confirm window.
         int take =
             mode == DeliveryMode.BUFFER_ON_FAILURE
-                ? Math.max(1, Math.min(batchSize, batchSize * WINDOW_BATCHES - inFlightEvents))
+                ? Math.max(1, Math.min(batchSize, window - inFlightEvents))
                 : appendBatchSize();
         List<Pending> batch = new ArrayList<>(take);
         batch.add(first);
@@ -230,10 +242,11 @@ final class DeliveryLoop implements Runnable {
     }
     Timer.Sample sample = Timer.start();
     Publisher.Sent sent = send(toEvents(batch));
-    inFlight.add(new InFlight(batch, sent, sample));
+    CompletableFuture<Void> allSettled =
+        CompletableFuture.allOf(sent.results().toArray(CompletableFuture[]::new));
+    allSettled.whenComplete((ignored, failure) -> wakeIdlePoll());
+    inFlight.add(new InFlight(batch, sent, allSettled, sample));
     inFlightEvents += batch.size();
-    CompletableFuture.allOf(sent.results().toArray(CompletableFuture[]::new))
-        .whenComplete((ignored, failure) -> wakeIdlePoll());
   }
 
   /** Settles every live batch in flight, oldest first. */
@@ -309,8 +322,7 @@ final class DeliveryLoop implements Runnable {
       unacknowledged = null;
     }
     boolean claimed = false;
-    int maxClaims = store.claimsStayValid() ? DRAIN_CLAIMS : 1;
-    if (draining.size() < maxClaims
+    if (draining.size() < maxDrainClaims
         && !brokerInBackoff()
         && System.nanoTime() - drainIdleUntil >= 0
         && hasBacklog()) {
@@ -318,7 +330,7 @@ final class DeliveryLoop implements Runnable {
       claimed = claimAndSend();
     }
     // While one claim is in flight the next is claimed and sent; then the older one is settled.
-    if (!draining.isEmpty() && (!claimed || draining.size() >= maxClaims)) {
+    if (!draining.isEmpty() && (!claimed || draining.size() >= maxDrainClaims)) {
       settleDrained(draining.poll());
     }
   }
@@ -327,7 +339,7 @@ final class DeliveryLoop implements Runnable {
   private boolean claimAndSend() {
     Claim claim;
     try {
-      claim = store.claim(batchSize * WINDOW_BATCHES);
+      claim = store.claim(window);
     } catch (RuntimeException e) {
       storeProblem(false, e);
       return false;
