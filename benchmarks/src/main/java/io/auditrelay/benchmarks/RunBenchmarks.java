@@ -71,7 +71,7 @@ public final class RunBenchmarks {
                 "record.latency.p99",
                 "us",
                 percentile(r.get("ours"), 99),
-                null,
+                percentile(r.get("limitValidateAndSerialize"), 99),
                 percentile(r.get("peerSynchronousPublish"), 99),
                 date,
                 machine));
