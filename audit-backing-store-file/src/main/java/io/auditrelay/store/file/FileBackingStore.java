@@ -343,20 +343,20 @@ public final class FileBackingStore implements BackingStore {
   @Override
   public void append(List<SerializedEvent> batch) {
     long last;
+    long total = 0;
+    for (SerializedEvent event : batch) {
+      for (byte b : event.payload()) {
+        if (b == '\n' || b == '\r') {
+          throw new IllegalArgumentException(
+              "file store payloads must be one line: event "
+                  + event.id()
+                  + " contains a line break");
+        }
+      }
+      total += RECORD_OVERHEAD + event.payload().length;
+    }
     synchronized (this) {
       checkOpen();
-      long total = 0;
-      for (SerializedEvent event : batch) {
-        for (byte b : event.payload()) {
-          if (b == '\n' || b == '\r') {
-            throw new IllegalArgumentException(
-                "file store payloads must be one line: event "
-                    + event.id()
-                    + " contains a line break");
-          }
-        }
-        total += RECORD_OVERHEAD + event.payload().length;
-      }
       // Capacity counts what waits (records and their framing), so acknowledging frees room at
       // once;
       // acknowledged records still on disk wait for their segment's deletion (one segment at most).
@@ -379,6 +379,8 @@ public final class FileBackingStore implements BackingStore {
       long cumulativeBefore = cumulative;
       try {
         long now = clock.millis();
+        List<ByteBuffer> chunk = new ArrayList<>(batch.size());
+        long chunkBytes = 0;
         for (SerializedEvent event : batch) {
           byte[] line =
               RecordCodec.encode(
@@ -387,19 +389,20 @@ public final class FileBackingStore implements BackingStore {
                   now,
                   event.id(),
                   event.payload());
-          if (writerSize + line.length > maxFileSize && writerSize > writerHeaderSize) {
+          long end = writerSize + chunkBytes;
+          if (end + line.length > maxFileSize && end > writerHeaderSize) {
+            writeFully(chunk, chunkBytes);
+            chunk.clear();
+            chunkBytes = 0;
             rotate();
           }
-          CrashPoints.reached(CrashPoints.BEFORE_WRITE);
-          if (CrashPoints.due(CrashPoints.MID_WRITE)) {
-            writer.write(ByteBuffer.wrap(line, 0, line.length / 2));
-            CrashPoints.halt();
-          }
-          writeFully(line);
+          chunk.add(ByteBuffer.wrap(line));
+          chunkBytes += line.length;
           cumulative += event.payload().length;
           unsynced.put(nextSequence, line);
           nextSequence++;
         }
+        writeFully(chunk, chunkBytes);
       } catch (IOException e) {
         // Never leave the next record glued to a half-written one: void the batch, move on.
         voidRange(first, nextSequence - 1, cumulativeBefore);
@@ -424,12 +427,34 @@ public final class FileBackingStore implements BackingStore {
     CrashPoints.reached(CrashPoints.AFTER_FSYNC_BEFORE_RETURN);
   }
 
-  private void writeFully(byte[] line) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(line);
+  private void writeFully(byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
     while (buffer.hasRemaining()) {
       writer.write(buffer);
     }
-    writerSize += line.length;
+    writerSize += bytes.length;
+  }
+
+  /**
+   * Writes the records of one segment with one gathering write (one system call for a batch, not
+   * one per record).
+   */
+  private void writeFully(List<ByteBuffer> records, long bytes) throws IOException {
+    if (records.isEmpty()) {
+      return;
+    }
+    CrashPoints.reached(CrashPoints.BEFORE_WRITE);
+    if (CrashPoints.due(CrashPoints.MID_WRITE)) {
+      ByteBuffer first = records.get(0);
+      writer.write(first.slice(0, first.remaining() / 2));
+      CrashPoints.halt();
+    }
+    ByteBuffer[] buffers = records.toArray(ByteBuffer[]::new);
+    long remaining = bytes;
+    while (remaining > 0) {
+      remaining -= writer.write(buffers);
+    }
+    writerSize += bytes;
   }
 
   /**

@@ -21,6 +21,8 @@ final class RecordCodec {
   record Decoded(
       long sequence, long cumulativeBytes, long appendedAtMillis, String id, byte[] payload) {}
 
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
   private RecordCodec() {}
 
   static byte[] encode(
@@ -28,14 +30,17 @@ final class RecordCodec {
     byte[] head =
         (sequence + " " + cumulativeBytes + " " + appendedAtMillis + " " + id + " ")
             .getBytes(StandardCharsets.US_ASCII);
-    CRC32C crc = new CRC32C();
-    crc.update(head);
-    crc.update(payload);
     byte[] line = new byte[9 + head.length + payload.length + 1];
-    byte[] hex = String.format("%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(hex, 0, line, 0, 9);
     System.arraycopy(head, 0, line, 9, head.length);
     System.arraycopy(payload, 0, line, 9 + head.length, payload.length);
+    CRC32C crc = new CRC32C();
+    crc.update(line, 9, head.length + payload.length);
+    long checksum = crc.getValue();
+    for (int i = 7; i >= 0; i--) { // eight lower-case hex digits
+      line[i] = HEX[(int) (checksum & 0xf)];
+      checksum >>>= 4;
+    }
+    line[8] = ' ';
     line[line.length - 1] = '\n';
     return line;
   }
