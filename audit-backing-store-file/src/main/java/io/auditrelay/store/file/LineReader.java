@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads newline-terminated lines with a bound: a line longer than {@code maxLine} is skipped to its
- * newline without being held in memory (a 100 MiB line costs no more heap than a short one). Not
- * thread-safe.
+ * newline without being held in memory (a 100 MiB line costs no more heap than a short one). Reads
+ * its stream in blocks and finds newlines within them; the stream may be read ahead of the last
+ * line returned, so a reader owns its stream. Not thread-safe.
  */
 final class LineReader {
 
@@ -22,6 +23,17 @@ final class LineReader {
   private final int maxLine;
   private final byte[] buffer;
   private final long limit;
+
+  /** Read ahead of the lines: {@code block[blockPosition, blockEnd)} is not consumed yet. */
+  private final byte[] block = new byte[64 * 1024];
+
+  private int blockPosition;
+  private int blockEnd;
+
+  /** The file offset just after what was read into {@code block}. */
+  private long readOffset;
+
+  /** The file offset just after the last line returned. */
   private long position;
 
   /** Reads {@code in}, which starts at {@code startOffset} of its file, to its end. */
@@ -37,6 +49,7 @@ final class LineReader {
     this.maxLine = maxLine;
     this.buffer = new byte[Math.min(maxLine, 64 * 1024)];
     this.position = startOffset;
+    this.readOffset = startOffset;
     this.limit = limit;
   }
 
@@ -71,29 +84,52 @@ final class LineReader {
     byte[] line = buffer;
     int length = 0;
     boolean oversized = false;
-    int b;
-    while (position < limit && (b = in.read()) >= 0) {
-      position++;
-      if (b == '\n') {
-        return new Line(oversized ? null : line, length, start, true);
+    while (blockPosition < blockEnd || fill()) {
+      int end = blockPosition;
+      while (end < blockEnd && block[end] != '\n') {
+        end++;
       }
+      int chunk = end - blockPosition;
       if (!oversized) {
-        if (length == line.length) {
-          if (line.length >= maxLine) {
-            oversized = true;
-            continue;
-          }
-          byte[] bigger = new byte[Math.min(maxLine, line.length * 2)];
+        int taken = Math.min(chunk, maxLine - length);
+        if (length + taken > line.length) {
+          byte[] bigger =
+              new byte[(int) Math.min(maxLine, Math.max(2L * line.length, length + taken))];
           System.arraycopy(line, 0, bigger, 0, length);
           line = bigger;
         }
-        line[length++] = (byte) b;
+        System.arraycopy(block, blockPosition, line, length, taken);
+        length += taken;
+        oversized = taken < chunk;
       }
+      position += chunk;
+      if (end < blockEnd) { // the newline
+        blockPosition = end + 1;
+        position++;
+        return new Line(oversized ? null : line, length, start, true);
+      }
+      blockPosition = blockEnd;
     }
     if (position == start) {
       return null;
     }
     return new Line(oversized ? null : line, length, start, false);
+  }
+
+  /** Reads the next block, never past the limit; false at the end. */
+  private boolean fill() throws IOException {
+    long wanted = Math.min(block.length, limit - readOffset);
+    if (wanted <= 0) {
+      return false;
+    }
+    int read = in.read(block, 0, (int) wanted);
+    if (read <= 0) {
+      return false;
+    }
+    readOffset += read;
+    blockPosition = 0;
+    blockEnd = read;
+    return true;
   }
 
   long position() {
