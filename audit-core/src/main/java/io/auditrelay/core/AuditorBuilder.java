@@ -73,8 +73,9 @@ public final class AuditorBuilder {
   AuditorBuilder() {}
 
   /**
-   * Publishes through this connection factory. It must have correlated publisher confirms and
-   * publisher returns enabled. The Auditor does not close it.
+   * Publishes through a connection of this factory, on a channel of the Auditor's own that it puts
+   * in confirm mode; the factory's confirm and return settings do not matter. The Auditor does not
+   * close it.
    */
   public AuditorBuilder connectionFactory(ConnectionFactory connectionFactory) {
     this.connectionFactory = connectionFactory;
@@ -368,8 +369,6 @@ public final class AuditorBuilder {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("rabbitUri is not usable: " + Secrets.maskUrl(rabbitUri));
     }
-    factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-    factory.setPublisherReturns(true);
     factory.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, connectionTimeout.toMillis()));
     factory.setConnectionNameStrategy(cf -> "audit-relay-" + name);
     // Spring AMQP's own executor for closing channels has non-daemon threads that are only shut

@@ -74,13 +74,6 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       String routingKey,
       Duration confirmTimeout,
       Clock clock) {
-    if (!connectionFactory.isPublisherConfirms() || !connectionFactory.isPublisherReturns()) {
-      throw new IllegalArgumentException(
-          "The RabbitMQ ConnectionFactory must have correlated publisher confirms and publisher"
-              + " returns enabled (Spring Boot: spring.rabbitmq.publisher-confirm-type=correlated"
-              + " and spring.rabbitmq.publisher-returns=true), or give Audit Relay its own"
-              + " connection (audit.rabbitmq.url)");
-    }
     this.connectionFactory = connectionFactory;
     this.ownsConnectionFactory = ownsConnectionFactory;
     this.queue =

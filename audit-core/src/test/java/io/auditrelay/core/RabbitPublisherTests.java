@@ -27,8 +27,6 @@ class RabbitPublisherTests extends BrokerTestSupport {
   private RabbitPublisher publisher(TcpProxy proxy, Duration confirmTimeout) throws Exception {
     CachingConnectionFactory factory =
         new CachingConnectionFactory(new URI(broker.via(proxy).uri()));
-    factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-    factory.setPublisherReturns(true);
     RabbitPublisher publisher =
         new RabbitPublisher(
             factory,

@@ -32,8 +32,7 @@ final class RabbitConnectionCustomizer implements AuditorBuilderCustomizer {
               + " or audit.rabbitmq.hostname (env AUDIT_RABBITMQ_HOSTNAME), or configure"
               + " spring.rabbitmq.* with spring-boot-starter-amqp on the classpath");
     }
-    // RabbitPublisher refuses a factory without correlated confirms and returns, naming the
-    // spring.rabbitmq properties to set.
+    // Its confirm settings do not matter: the publisher opens a confirm-mode channel of its own.
     builder.connectionFactory(connectionFactory);
   }
 
