@@ -52,6 +52,15 @@ final class SqlStatements {
   // deadlocks (InnoDB locks what it scans). With a lease, each also names the lease owner, so an
   // instance whose lease expired and was taken over changes nothing.
 
+  /**
+   * PostgreSQL only, for rows this transaction holds locked: one statement for a whole claim.
+   * Parameter: a {@code bigint} array of sequences. PostgreSQL reads {@code = ANY} of a primary key
+   * by index and only waits for rows it deletes, which the claim already locked.
+   */
+  String deleteAny() {
+    return "DELETE FROM " + table + " WHERE seq = ANY(?)";
+  }
+
   /** Parameters: sequence (, lease owner). */
   String delete(boolean leased) {
     return "DELETE FROM " + table + " WHERE seq = ?" + owner(leased);
