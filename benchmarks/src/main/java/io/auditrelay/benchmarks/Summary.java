@@ -118,8 +118,14 @@ final class Summary {
         dir.resolve("summary.json"),
         RunBenchmarks.json().writerWithDefaultPrettyPrinter().writeValueAsString(list) + "\n");
     RunBenchmarks.write(dir.resolve("summary.md"), markdown());
-    chart(dir.resolve("summary-vs-limit"), "ours / physical limit (same run)", true);
-    chart(dir.resolve("summary-vs-peer"), "ours / peer pattern (same run, log scale)", false);
+    chart(
+        dir.resolve("summary-vs-limit"),
+        "throughput, ours / physical limit (same run; higher is better)",
+        true);
+    chart(
+        dir.resolve("summary-vs-peer"),
+        "throughput, ours / peer pattern (same run, log scale; higher is better)",
+        false);
   }
 
   String markdown() {
@@ -154,7 +160,8 @@ final class Summary {
     List<Double> ratios = new ArrayList<>();
     for (Entry e : entries.values()) {
       Double ratio = vsLimit ? e.ratioVsLimit() : e.ratioVsPeer();
-      if (ratio != null) {
+      // Throughputs only: for a latency a lower ratio is better, on one chart it would mislead.
+      if (ratio != null && e.unit().endsWith("/s")) {
         names.add(e.benchmark());
         ratios.add(ratio);
       }
@@ -164,7 +171,7 @@ final class Summary {
     }
     CategoryChart chart =
         new CategoryChartBuilder()
-            .width(1000)
+            .width(1400)
             .height(520)
             .title(title)
             .xAxisTitle("benchmark")
