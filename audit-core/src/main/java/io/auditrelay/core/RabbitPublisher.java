@@ -136,16 +136,10 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
 
   @Override
   public List<PublishResult> await(Sent sent) {
-    List<PublishResult> results = new ArrayList<>(sent.results().size());
-    boolean timedOut = false;
-    for (CompletableFuture<PublishResult> result : sent.results()) {
-      PublishResult settled = Sent.get(result, sent.deadlineNanos());
-      timedOut |= settled.reason().equals("timeout");
-      results.add(settled);
-    }
+    List<PublishResult> results = Publisher.super.await(sent);
     unawaited--;
     ConfirmChannel channel = current;
-    if (timedOut && channel != null) {
+    if (channel != null && results.stream().anyMatch(r -> r.reason().equals("timeout"))) {
       // Late confirms must not make a later batch delivered while this one goes to the store:
       // everything else unconfirmed on the channel fails with it, and the channel takes nothing
       // new until every batch sent before has been settled.
