@@ -136,12 +136,7 @@ final class EventRows {
       throws SQLException {
     if (dialect == SqlDialect.POSTGRESQL && owner == null) {
       // One statement instead of a batch of one-row statements (the drain benchmark: 0.6 -> 0.8).
-      try (PreparedStatement statement = connection.prepareStatement(sql.deleteAny())) {
-        statement.setQueryTimeout(timeoutSeconds);
-        Long[] sequences = events.stream().map(StoredEvent::sequence).toArray(Long[]::new);
-        statement.setArray(1, connection.createArrayOf("bigint", sequences));
-        return statement.executeUpdate();
-      }
+      return deleteAny(connection, events, sql.deleteAny());
     }
     try (PreparedStatement statement = connection.prepareStatement(sql.delete(owner != null))) {
       statement.setQueryTimeout(timeoutSeconds);
@@ -158,6 +153,31 @@ final class EventRows {
         deleted += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
       }
       return deleted;
+    }
+  }
+
+  /**
+   * Deletes the rows of a claim and commits the claim's transaction, which the caller then ends
+   * with {@link Connection#commit()} as usual. On PostgreSQL both go in one round trip (the drain
+   * benchmark: three round trips per claim become two), and that commit sends nothing.
+   *
+   * @return how many rows were deleted
+   */
+  int deleteAndCommit(Connection connection, List<StoredEvent> events) throws SQLException {
+    if (dialect == SqlDialect.POSTGRESQL) {
+      return deleteAny(connection, events, sql.deleteAnyAndCommit());
+    }
+    return delete(connection, events, null);
+  }
+
+  private int deleteAny(Connection connection, List<StoredEvent> events, String statementSql)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
+      statement.setQueryTimeout(timeoutSeconds);
+      Long[] sequences = events.stream().map(StoredEvent::sequence).toArray(Long[]::new);
+      statement.setArray(1, connection.createArrayOf("bigint", sequences));
+      statement.execute(); // the first result is the delete's count
+      return statement.getUpdateCount();
     }
   }
 

@@ -86,7 +86,7 @@ final class LockedClaims implements Claims {
       forget(transaction);
       rows.estimate().beginChange();
       try {
-        int deleted = rows.delete(transaction.connection(), events, null);
+        int deleted = rows.deleteAndCommit(transaction.connection(), events);
         transaction.commit();
         countQuarantined(transaction);
         rows.countRemoved(events, deleted);

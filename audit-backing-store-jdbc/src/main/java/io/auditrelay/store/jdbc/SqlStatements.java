@@ -61,6 +61,15 @@ final class SqlStatements {
     return "DELETE FROM " + table + " WHERE seq = ANY(?)";
   }
 
+  /**
+   * {@link #deleteAny()} and the commit of its transaction in one statement string, which the
+   * PostgreSQL driver sends in one round trip; the driver then knows the transaction ended, and
+   * {@link java.sql.Connection#commit()} sends nothing.
+   */
+  String deleteAnyAndCommit() {
+    return deleteAny() + "; COMMIT";
+  }
+
   /** Parameters: sequence (, lease owner). */
   String delete(boolean leased) {
     return "DELETE FROM " + table + " WHERE seq = ?" + owner(leased);
