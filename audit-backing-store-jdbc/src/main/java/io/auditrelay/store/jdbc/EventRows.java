@@ -157,9 +157,10 @@ final class EventRows {
   }
 
   /**
-   * Deletes the rows of a claim and commits the claim's transaction, which the caller then ends
-   * with {@link Connection#commit()} as usual. On PostgreSQL both go in one round trip (the drain
-   * benchmark: three round trips per claim become two), and that commit sends nothing.
+   * Deletes the rows of a claim; the caller then ends the claim's transaction with {@link
+   * Connection#commit()} as usual. On PostgreSQL the commit is sent with the delete, in one round
+   * trip (the drain benchmark: three round trips per claim become two), and the caller's commit
+   * sends nothing; on the other databases the caller's commit is the commit.
    *
    * @return how many rows were deleted
    */
