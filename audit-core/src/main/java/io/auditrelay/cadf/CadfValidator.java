@@ -4,7 +4,6 @@ import io.auditrelay.cadf.CadfValidationException.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,8 +19,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CadfValidator {
 
-  private static final Pattern UUID =
-      Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
   private static final int MAX_CONTENT_DEPTH = 32;
 
   private CadfValidator() {}
@@ -36,6 +33,28 @@ public final class CadfValidator {
     if (!violations.isEmpty()) {
       throw new CadfValidationException(violations);
     }
+  }
+
+  /**
+   * Whether {@code id} is a UUID in its canonical text form, lower case with dashes ({@code
+   * 8-4-4-4-12} hex digits). By hand rather than with a regular expression: it runs in every {@code
+   * record()}, where the expression was a fifth of the recording threads' CPU (JFR, 2026-11-30).
+   */
+  static boolean isLowerCaseUuid(String id) {
+    if (id.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char ch = id.charAt(i);
+      boolean valid =
+          i == 8 || i == 13 || i == 18 || i == 23
+              ? ch == '-'
+              : (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+      if (!valid) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Returns every broken rule of {@code event}; empty when it is valid. */
@@ -58,7 +77,7 @@ public final class CadfValidator {
       }
       if (e.id() == null) {
         fail("id", "is required");
-      } else if (!UUID.matcher(e.id()).matches()) {
+      } else if (!isLowerCaseUuid(e.id())) {
         fail("id", "must be a UUID in lower case with dashes");
       }
       if (e.eventType() == null) {

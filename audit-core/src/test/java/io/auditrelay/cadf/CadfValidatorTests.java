@@ -167,6 +167,39 @@ class CadfValidatorTests {
         .hasMessageContaining(field);
   }
 
+  /**
+   * The hand-written id check accepts exactly what the rule's pattern does: every valid id, and
+   * none of thousands of one-character changes, cuts and extensions of valid ids.
+   */
+  @Test
+  void theIdCheckAcceptsExactlyTheLowerCaseUuidPattern() {
+    java.util.regex.Pattern rule =
+        java.util.regex.Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    String alphabet = "0123456789abcdefABCDEFg-{} \n\u00e9";
+    int accepted = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder id = new StringBuilder(java.util.UUID.randomUUID().toString());
+      switch (n % 4) {
+        case 0 -> {} // as generated
+        case 1 ->
+            id.setCharAt(
+                random.nextInt(id.length()), alphabet.charAt(random.nextInt(alphabet.length())));
+        case 2 -> id.setLength(random.nextInt(id.length()));
+        default ->
+            id.insert(
+                random.nextInt(id.length() + 1),
+                alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String candidate = id.toString();
+      boolean expected = rule.matcher(candidate).matches();
+      assertThat(CadfValidator.isLowerCaseUuid(candidate)).as(candidate).isEqualTo(expected);
+      accepted += expected ? 1 : 0;
+    }
+    assertThat(accepted).isGreaterThan(5_000).isLessThan(15_000); // both sides were exercised
+  }
+
   @Test
   void rejectsAWrongEventTypeUri() {
     CadfEvent base = CadfFixtures.minimal();
