@@ -88,8 +88,21 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
-  /** Reads everything currently in the queue. */
+  /**
+   * Reads everything currently in the queue. A channel or connection that was closed under it (a
+   * broker restart; RabbitMQ closes the channel when the queue does not exist yet, Qpid the
+   * connection) is opened again and the queue read once more, so a restart of the broker never
+   * makes messages that are in the queue look missing.
+   */
   public synchronized List<Delivered> poll() {
+    if (!read()) {
+      read(); // fails again when the queue does not exist yet: then nothing is there to read
+    }
+    return List.copyOf(received);
+  }
+
+  /** Reads into {@link #received}; false when the channel had to be opened again. */
+  private boolean read() {
     try {
       GetResponse response;
       while ((response = channel.basicGet(queue, true)) != null) {
@@ -102,9 +115,8 @@ public final class QueueReader implements AutoCloseable {
                 props.getContentType(),
                 props.getTimestamp() != null));
       }
-      return List.copyOf(received);
+      return true;
     } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException e) {
-      // The queue does not exist yet. RabbitMQ closed the channel, Qpid the connection: reopen.
       try {
         if (!connection.isOpen()) {
           connection = factory.newConnection("audit-test-reader");
@@ -113,7 +125,7 @@ public final class QueueReader implements AutoCloseable {
       } catch (Exception again) {
         throw new IllegalStateException(again);
       }
-      return List.copyOf(received);
+      return false;
     }
   }
 
