@@ -117,15 +117,29 @@ public final class QueueReader implements AutoCloseable {
       }
       return true;
     } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException e) {
-      try {
-        if (!connection.isOpen()) {
-          connection = factory.newConnection("audit-test-reader");
-        }
-        channel = connection.createChannel();
-      } catch (Exception again) {
-        throw new IllegalStateException(again);
-      }
+      reopen();
       return false;
+    }
+  }
+
+  /**
+   * A new channel; on a new connection when the old one is closed or turns out to be dead (just
+   * after a reset the client may still believe it open).
+   */
+  private void reopen() {
+    try {
+      if (connection.isOpen()) {
+        try {
+          channel = connection.createChannel();
+          return;
+        } catch (java.io.IOException | RuntimeException dead) {
+          connection.abort();
+        }
+      }
+      connection = factory.newConnection("audit-test-reader");
+      channel = connection.createChannel();
+    } catch (Exception again) {
+      throw new IllegalStateException(again);
     }
   }
 
