@@ -35,8 +35,11 @@ class QueueReaderTests {
       proxy.cut(); // the reader's connection dies, as in a broker restart
       proxy.restore();
 
-      assertThat(reader.poll()).hasSize(5);
-      reader.delete();
+      try {
+        assertThat(reader.poll()).hasSize(5);
+      } finally {
+        reader.delete(); // also when it fails: no queue is left on the shared broker
+      }
     }
   }
 }
