@@ -146,7 +146,7 @@ public final class CadfValidator {
         }
       }
       if (id != null) {
-        required(field + "Id", id);
+        required(field, "Id", id);
       }
     }
 
@@ -155,24 +155,24 @@ public final class CadfValidator {
         fail(path, "must not be null");
         return;
       }
-      required(path + ".id", r.id());
+      required(path, ".id", r.id());
       if (r.typeURI() == null) {
         if (!r.isBareReference()) {
           fail(path + ".typeURI", "is required (only a bare {\"id\":...} reference may omit it)");
         }
-      } else if (text(path + ".typeURI", r.typeURI()) && !ResourceTypes.isValid(r.typeURI())) {
+      } else if (text(path, ".typeURI", r.typeURI()) && !ResourceTypes.isValid(r.typeURI())) {
         fail(
             path + ".typeURI",
             "must be a CADF resource type (storage, compute, network, service, data, unknown or a"
                 + " sub-path of one)");
       }
-      text(path + ".name", r.name());
-      text(path + ".domain", r.domain());
+      text(path, ".name", r.name());
+      text(path, ".domain", r.domain());
       if (r.host() != null) {
-        text(path + ".host.id", r.host().id());
-        text(path + ".host.address", r.host().address());
-        text(path + ".host.agent", r.host().agent());
-        text(path + ".host.platform", r.host().platform());
+        text(path, ".host.id", r.host().id());
+        text(path, ".host.address", r.host().address());
+        text(path, ".host.agent", r.host().agent());
+        text(path, ".host.platform", r.host().platform());
       }
       if (r.addresses() != null) {
         for (int i = 0; i < r.addresses().size(); i++) {
@@ -182,36 +182,37 @@ public final class CadfValidator {
             fail(p, "must not be null");
             continue;
           }
-          required(p + ".url", ep.url());
-          text(p + ".name", ep.name());
-          text(p + ".port", ep.port());
+          required(p, ".url", ep.url());
+          text(p, ".name", ep.name());
+          text(p, ".port", ep.port());
         }
       }
       if (r.credential() != null) {
-        required(path + ".credential.token", r.credential().token());
-        text(path + ".credential.type", r.credential().type());
+        required(path, ".credential.token", r.credential().token());
+        text(path, ".credential.type", r.credential().type());
       }
       Geolocation g = r.geolocation();
       if (g != null) {
-        String p = path + ".geolocation.";
-        text(p + "id", g.id());
-        text(p + "latitude", g.latitude());
-        text(p + "longitude", g.longitude());
-        text(p + "elevation", g.elevation());
-        text(p + "accuracy", g.accuracy());
-        text(p + "city", g.city());
-        text(p + "state", g.state());
-        text(p + "regionICANN", g.regionICANN());
+        text(path, ".geolocation.id", g.id());
+        text(path, ".geolocation.latitude", g.latitude());
+        text(path, ".geolocation.longitude", g.longitude());
+        text(path, ".geolocation.elevation", g.elevation());
+        text(path, ".geolocation.accuracy", g.accuracy());
+        text(path, ".geolocation.city", g.city());
+        text(path, ".geolocation.state", g.state());
+        text(path, ".geolocation.regionICANN", g.regionICANN());
       }
-      attachments(path + ".attachments", r.attachments());
-      text(path + ".project_id", r.projectId());
-      text(path + ".domain_id", r.domainId());
-      text(path + ".project_name", r.projectName());
-      text(path + ".project_domain_name", r.projectDomainName());
-      text(path + ".domain_name", r.domainName());
-      text(path + ".application_credential_id", r.applicationCredentialId());
-      text(path + ".request_id", r.requestId());
-      text(path + ".global_request_id", r.globalRequestId());
+      if (r.attachments() != null) {
+        attachments(path + ".attachments", r.attachments());
+      }
+      text(path, ".project_id", r.projectId());
+      text(path, ".domain_id", r.domainId());
+      text(path, ".project_name", r.projectName());
+      text(path, ".project_domain_name", r.projectDomainName());
+      text(path, ".domain_name", r.domainName());
+      text(path, ".application_credential_id", r.applicationCredentialId());
+      text(path, ".request_id", r.requestId());
+      text(path, ".global_request_id", r.globalRequestId());
     }
 
     void reason(Reason r) {
@@ -333,24 +334,39 @@ public final class CadfValidator {
 
     /** A required string: present, not blank, valid Unicode. */
     boolean required(String field, @Nullable String value) {
+      return required(field, "", value);
+    }
+
+    /**
+     * {@link #required(String, String)} for the field {@code prefix + suffix}, joined only when it
+     * is broken: this runs for every field of every recorded event, which is almost always valid.
+     */
+    boolean required(String prefix, String suffix, @Nullable String value) {
       if (value == null || value.isBlank()) {
-        fail(field, "is required");
+        fail(prefix + suffix, "is required");
         return false;
       }
-      return text(field, value);
+      return text(prefix, suffix, value);
     }
 
     /**
      * An optional string: valid Unicode without U+0000 when present. Returns false on a violation.
      */
     boolean text(String field, @Nullable String value) {
+      return text(field, "", value);
+    }
+
+    /**
+     * {@link #text(String, String)} for the field {@code prefix + suffix}, joined only on failure.
+     */
+    boolean text(String prefix, String suffix, @Nullable String value) {
       if (value == null) {
         return true;
       }
       for (int i = 0; i < value.length(); i++) {
         char ch = value.charAt(i);
         if (ch == '\u0000') {
-          fail(field, "must not contain U+0000 (at index " + i + ")");
+          fail(prefix + suffix, "must not contain U+0000 (at index " + i + ")");
           return false;
         }
         if (Character.isHighSurrogate(ch)) {
@@ -358,11 +374,11 @@ public final class CadfValidator {
             i++;
             continue;
           }
-          fail(field, "must be valid Unicode: lone high surrogate at index " + i);
+          fail(prefix + suffix, "must be valid Unicode: lone high surrogate at index " + i);
           return false;
         }
         if (Character.isLowSurrogate(ch)) {
-          fail(field, "must be valid Unicode: lone low surrogate at index " + i);
+          fail(prefix + suffix, "must be valid Unicode: lone low surrogate at index " + i);
           return false;
         }
       }

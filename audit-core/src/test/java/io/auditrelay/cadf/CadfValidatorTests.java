@@ -167,6 +167,99 @@ class CadfValidatorTests {
         .hasMessageContaining(field);
   }
 
+  /** Every text field of a resource, each holding U+0000 in turn: its full path is named. */
+  static Stream<Arguments> resourceTextFields() {
+    String bad = "x\u0000";
+    return Stream.of(
+        Arguments.of("target.name", (UnaryOperator<Resource.Builder>) r -> r.name(bad)),
+        Arguments.of("target.domain", (UnaryOperator<Resource.Builder>) r -> r.domain(bad)),
+        Arguments.of(
+            "target.host.id",
+            (UnaryOperator<Resource.Builder>) r -> r.host(new Host(bad, null, null, null))),
+        Arguments.of(
+            "target.host.address",
+            (UnaryOperator<Resource.Builder>) r -> r.host(new Host(null, bad, null, null))),
+        Arguments.of(
+            "target.host.agent",
+            (UnaryOperator<Resource.Builder>) r -> r.host(new Host(null, null, bad, null))),
+        Arguments.of(
+            "target.host.platform",
+            (UnaryOperator<Resource.Builder>) r -> r.host(new Host(null, null, null, bad))),
+        Arguments.of(
+            "target.addresses[1].url",
+            (UnaryOperator<Resource.Builder>)
+                r ->
+                    r.addresses(
+                        List.of(new Endpoint("u", null, null), new Endpoint(bad, null, null)))),
+        Arguments.of(
+            "target.addresses[0].name",
+            (UnaryOperator<Resource.Builder>)
+                r -> r.addresses(List.of(new Endpoint("u", bad, null)))),
+        Arguments.of(
+            "target.addresses[0].port",
+            (UnaryOperator<Resource.Builder>)
+                r -> r.addresses(List.of(new Endpoint("u", null, bad)))),
+        Arguments.of(
+            "target.credential.token",
+            (UnaryOperator<Resource.Builder>)
+                r ->
+                    // masking keeps a long token's first four characters, U+0000 among them
+                    r.credential(new Credential(null, bad + "a".repeat(30)))),
+        Arguments.of(
+            "target.credential.type",
+            (UnaryOperator<Resource.Builder>) r -> r.credential(new Credential(bad, "t"))),
+        Arguments.of("target.geolocation.id", geolocation(0, bad)),
+        Arguments.of("target.geolocation.latitude", geolocation(1, bad)),
+        Arguments.of("target.geolocation.longitude", geolocation(2, bad)),
+        Arguments.of("target.geolocation.elevation", geolocation(3, bad)),
+        Arguments.of("target.geolocation.accuracy", geolocation(4, bad)),
+        Arguments.of("target.geolocation.city", geolocation(5, bad)),
+        Arguments.of("target.geolocation.state", geolocation(6, bad)),
+        Arguments.of("target.geolocation.regionICANN", geolocation(7, bad)),
+        Arguments.of(
+            "target.attachments[0].name",
+            (UnaryOperator<Resource.Builder>)
+                r -> r.attachments(List.of(new Attachment("t", bad, "c")))),
+        Arguments.of("target.project_id", (UnaryOperator<Resource.Builder>) r -> r.projectId(bad)),
+        Arguments.of("target.domain_id", (UnaryOperator<Resource.Builder>) r -> r.domainId(bad)),
+        Arguments.of(
+            "target.project_name", (UnaryOperator<Resource.Builder>) r -> r.projectName(bad)),
+        Arguments.of(
+            "target.project_domain_name",
+            (UnaryOperator<Resource.Builder>) r -> r.projectDomainName(bad)),
+        Arguments.of(
+            "target.domain_name", (UnaryOperator<Resource.Builder>) r -> r.domainName(bad)),
+        Arguments.of(
+            "target.application_credential_id",
+            (UnaryOperator<Resource.Builder>) r -> r.applicationCredentialId(bad)),
+        Arguments.of("target.request_id", (UnaryOperator<Resource.Builder>) r -> r.requestId(bad)),
+        Arguments.of(
+            "target.global_request_id",
+            (UnaryOperator<Resource.Builder>) r -> r.globalRequestId(bad)));
+  }
+
+  private static UnaryOperator<Resource.Builder> geolocation(int field, String value) {
+    String[] f = new String[8];
+    f[field] = value;
+    return r -> r.geolocation(new Geolocation(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("resourceTextFields")
+  void namesTheFullPathOfABrokenResourceField(
+      String field, UnaryOperator<Resource.Builder> breakIt) {
+    Resource target = breakIt.apply(Resource.builder("t", ResourceTypes.DATA)).build();
+    CadfEvent event = CadfFixtures.minimal().toBuilder().target(target).build();
+
+    assertThat(CadfValidator.violations(event))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.field()).isEqualTo(field);
+              assertThat(v.rule()).contains("U+0000");
+            });
+  }
+
   /**
    * The hand-written id check accepts exactly what the rule's pattern does: every valid id, and
    * none of thousands of one-character changes, cuts and extensions of valid ids.
