@@ -9,6 +9,7 @@ import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.ChildJvm;
+import io.auditrelay.testsupport.CrashSelection;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
 import java.nio.charset.StandardCharsets;
@@ -223,8 +224,10 @@ class FileStoreCrashTests {
   }
 
   static Stream<Arguments> modesAndPolicies() {
-    return Stream.of(DeliveryMode.BUFFER_ON_FAILURE, DeliveryMode.WRITE_AHEAD)
-        .flatMap(mode -> Stream.of(FsyncPolicy.values()).map(policy -> Arguments.of(mode, policy)));
+    return CrashSelection.selected(
+        Stream.of(DeliveryMode.BUFFER_ON_FAILURE, DeliveryMode.WRITE_AHEAD)
+            .flatMap(
+                mode -> Stream.of(FsyncPolicy.values()).map(policy -> Arguments.of(mode, policy))));
   }
 
   /** The main class and arguments of {@link AuditorCrashChild}. */

@@ -7,6 +7,7 @@ import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.ChildJvm;
+import io.auditrelay.testsupport.CrashSelection;
 import io.auditrelay.testsupport.Deliveries;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
@@ -44,14 +45,15 @@ class SqlAuditorCrashTests {
     TestDatabase mariadb = TestDatabase.mariadb().report("SqlAuditorCrashTests");
     // An in-memory H2 dies with the child: the laptop fallback runs on PostgreSQL only.
     List<TestDatabase> databases = mariadb.real() ? List.of(postgres, mariadb) : List.of(postgres);
-    return databases.stream()
-        .flatMap(
-            db ->
-                Stream.of(
-                        DeliveryMode.BUFFER_ON_FAILURE,
-                        DeliveryMode.WRITE_AHEAD,
-                        DeliveryMode.TRANSACTIONAL)
-                    .map(mode -> Arguments.of(db, mode)));
+    return CrashSelection.selected(
+        databases.stream()
+            .flatMap(
+                db ->
+                    Stream.of(
+                            DeliveryMode.BUFFER_ON_FAILURE,
+                            DeliveryMode.WRITE_AHEAD,
+                            DeliveryMode.TRANSACTIONAL)
+                        .map(mode -> Arguments.of(db, mode))));
   }
 
   @ParameterizedTest
