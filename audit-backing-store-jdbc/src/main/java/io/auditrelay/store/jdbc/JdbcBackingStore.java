@@ -74,6 +74,16 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     return JdbcBackingStoreFactory.TYPE;
   }
 
+  /** The timeout of every statement (param {@code statement_timeout_seconds}). */
+  int statementTimeoutSeconds() {
+    return rows.timeoutSeconds();
+  }
+
+  /** The store's own pool when it was given a {@code url}, else null. */
+  @Nullable AutoCloseable ownPool() {
+    return ownPool;
+  }
+
   @Override
   public boolean durable() {
     return true;

@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  *       io.auditrelay.store.BackingStoreFullException} and the Auditor applies its overflow policy.
  *   <li>{@code skip_migration}: true when the tables are created by the application's own
  *       migrations (scripts in {@code docs/sql-store.md}); the store then only checks they exist.
+ *   <li>{@code statement_timeout_seconds}: default 10, at most 3,600; bounds every statement, the
+ *       own pool's wait for a connection, and (three times over) a read from a database that no
+ *       longer answers, startup included.
+ *   <li>{@code pool_size}: connections of the own pool, default 4; only with {@code url}.
  * </ul>
  */
 public final class JdbcBackingStoreFactory implements BackingStoreFactory {
@@ -44,6 +48,8 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   static final int DEFAULT_BATCH_SIZE = 500;
   static final long DEFAULT_MAX_EVENTS = 1_000_000;
   static final int STATEMENT_TIMEOUT_SECONDS = 10;
+  static final int MAX_STATEMENT_TIMEOUT_SECONDS = 3_600;
+  static final int DEFAULT_POOL_SIZE = 4;
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
   private static final Pattern PASSWORD_IN_URL =
@@ -53,7 +59,6 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   private final boolean migrationEnabled;
   private final Clock clock;
   private final boolean forceLease;
-  private final int statementTimeoutSeconds;
 
   /** For {@link java.util.ServiceLoader}: no application DataSource, so {@code url} is required. */
   public JdbcBackingStoreFactory() {
@@ -82,25 +87,10 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       boolean migrationEnabled,
       Clock clock,
       boolean forceLease) {
-    this(applicationDataSource, migrationEnabled, clock, forceLease, STATEMENT_TIMEOUT_SECONDS);
-  }
-
-  /**
-   * For tests: {@code statementTimeoutSeconds} instead of 10 s bounds every statement, the own
-   * pool's wait for a connection, and (three times over) a read from a database that no longer
-   * answers.
-   */
-  JdbcBackingStoreFactory(
-      Supplier<@Nullable DataSource> applicationDataSource,
-      boolean migrationEnabled,
-      Clock clock,
-      boolean forceLease,
-      int statementTimeoutSeconds) {
     this.applicationDataSource = applicationDataSource;
     this.migrationEnabled = migrationEnabled;
     this.clock = clock;
     this.forceLease = forceLease;
-    this.statementTimeoutSeconds = statementTimeoutSeconds;
   }
 
   @Override
@@ -111,7 +101,15 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   @Override
   public Set<String> parameters() {
     return Set.of(
-        "url", "username", "password", "table_name", "batch_size", "max_events", "skip_migration");
+        "url",
+        "username",
+        "password",
+        "table_name",
+        "batch_size",
+        "max_events",
+        "skip_migration",
+        "statement_timeout_seconds",
+        "pool_size");
   }
 
   @Override
@@ -121,12 +119,19 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
     int batchSize = params.positiveInt("batch_size", DEFAULT_BATCH_SIZE);
     long maxEvents = params.positiveLong("max_events", DEFAULT_MAX_EVENTS);
     boolean migrate = migrationEnabled && !params.bool("skip_migration", false);
+    int statementTimeoutSeconds = statementTimeoutSeconds(params);
     DataSource dataSource;
     HikariDataSource ownPool = null;
     if (url == null) {
       if (params.has("username") || params.has("password")) {
         throw params.invalid(
             "username", "(given)", "absent unless param 'url' is given (they are for its pool)");
+      }
+      if (params.has("pool_size")) {
+        throw params.invalid(
+            "pool_size",
+            params.positiveInt("pool_size", DEFAULT_POOL_SIZE),
+            "absent unless param 'url' is given (the application's DataSource has its own size)");
       }
       dataSource = applicationDataSource.get();
       if (dataSource == null) {
@@ -142,6 +147,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
               url,
               params.string("username"),
               params.string("password"),
+              params.positiveInt("pool_size", DEFAULT_POOL_SIZE),
               statementTimeoutSeconds * 1000L);
       dataSource = ownPool;
     }
@@ -156,7 +162,8 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       if (migrate) {
         SchemaMigration.migrate(bounded, database.dialect(), tableName);
       }
-      checkTables(bounded, database.dialect(), tableName, migrate, !skipLocked);
+      checkTables(
+          bounded, database.dialect(), tableName, migrate, !skipLocked, statementTimeoutSeconds);
       EventRows rows =
           new EventRows(dataSource, database.dialect(), tableName, statementTimeoutSeconds, clock);
       return new JdbcBackingStore(rows, skipLocked, ownPool, batchSize, maxEvents);
@@ -168,6 +175,17 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       closeQuietly(ownPool);
       throw e;
     }
+  }
+
+  private static int statementTimeoutSeconds(StoreParams params) {
+    int seconds = params.positiveInt("statement_timeout_seconds", STATEMENT_TIMEOUT_SECONDS);
+    if (seconds > MAX_STATEMENT_TIMEOUT_SECONDS) {
+      throw params.invalid(
+          "statement_timeout_seconds",
+          seconds,
+          "a number of seconds from 1 to " + MAX_STATEMENT_TIMEOUT_SECONDS);
+    }
+    return seconds;
   }
 
   private static String tableName(StoreParams params) {
@@ -199,13 +217,14 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       String url,
       @Nullable String username,
       @Nullable String password,
+      int poolSize,
       long connectionTimeoutMillis) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("audit-sql-store");
     config.setJdbcUrl(url);
     config.setUsername(username);
     config.setPassword(password);
-    config.setMaximumPoolSize(4);
+    config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(connectionTimeoutMillis);
     if (url.startsWith("jdbc:postgresql:")) {
@@ -225,8 +244,13 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
     }
   }
 
-  private void checkTables(
-      DataSource dataSource, SqlDialect dialect, String tableName, boolean migrated, boolean leased)
+  private static void checkTables(
+      DataSource dataSource,
+      SqlDialect dialect,
+      String tableName,
+      boolean migrated,
+      boolean leased,
+      int statementTimeoutSeconds)
       throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       for (String probe : new SqlStatements(dialect, tableName).probes(leased)) {

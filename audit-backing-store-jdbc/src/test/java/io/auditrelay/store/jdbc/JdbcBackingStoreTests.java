@@ -115,6 +115,59 @@ class JdbcBackingStoreTests {
   }
 
   @Test
+  void appliesTheStatementTimeoutAndThePoolSizeParams() {
+    String table = TestDatabase.uniqueTable("tuned");
+    Map<String, Object> params = TestDatabase.h2().params(table);
+    params.put("statement_timeout_seconds", 7);
+    params.put("pool_size", 2);
+
+    try (JdbcBackingStore store =
+        (JdbcBackingStore)
+            new JdbcBackingStoreFactory().create(new StoreParams("test", "sql", params))) {
+      assertThat(store.statementTimeoutSeconds()).isEqualTo(7);
+      HikariDataSource pool = (HikariDataSource) store.ownPool();
+      assertThat(pool.getMaximumPoolSize()).isEqualTo(2);
+      assertThat(pool.getConnectionTimeout()).isEqualTo(7_000);
+    }
+    try (JdbcBackingStore defaults =
+        (JdbcBackingStore)
+            new JdbcBackingStoreFactory()
+                .create(new StoreParams("test", "sql", TestDatabase.h2().params(table)))) {
+      assertThat(defaults.statementTimeoutSeconds()).isEqualTo(10);
+      assertThat(((HikariDataSource) defaults.ownPool()).getMaximumPoolSize()).isEqualTo(4);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "3601", "ten"})
+  void refusesAStatementTimeoutOutsideOneSecondToOneHour(String seconds) {
+    Map<String, Object> params = TestDatabase.h2().params(TestDatabase.uniqueTable("timeout"));
+    params.put("statement_timeout_seconds", seconds);
+
+    assertThatThrownBy(
+            () -> new JdbcBackingStoreFactory().create(new StoreParams("test", "sql", params)))
+        .isInstanceOf(BackingStoreConfigException.class)
+        .hasMessageContaining("param 'statement_timeout_seconds' of store type 'sql'");
+  }
+
+  @Test
+  void refusesAPoolSizeWithoutAUrlAndABadOne() {
+    assertThatThrownBy(
+            () ->
+                new JdbcBackingStoreFactory(() -> null, true)
+                    .create(new StoreParams("test", "sql", Map.of("pool_size", 8))))
+        .isInstanceOf(BackingStoreConfigException.class)
+        .hasMessageContaining("param 'pool_size' of store type 'sql'")
+        .hasMessageContaining("absent unless param 'url' is given");
+    Map<String, Object> params = TestDatabase.h2().params(TestDatabase.uniqueTable("pool"));
+    params.put("pool_size", 0);
+    assertThatThrownBy(
+            () -> new JdbcBackingStoreFactory().create(new StoreParams("test", "sql", params)))
+        .isInstanceOf(BackingStoreConfigException.class)
+        .hasMessageContaining("param 'pool_size' of store type 'sql' must be a positive integer");
+  }
+
+  @Test
   void isFoundByTheRegistryThroughServiceLoader() {
     List<String> types = new ArrayList<>();
     ServiceLoader.load(BackingStoreFactory.class).forEach(f -> types.add(f.type()));

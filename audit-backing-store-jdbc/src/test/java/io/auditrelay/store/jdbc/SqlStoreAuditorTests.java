@@ -26,6 +26,7 @@ import io.auditrelay.testsupport.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -311,9 +312,10 @@ class SqlStoreAuditorTests {
   void aDatabaseThatStopsAnsweringIsGivenUpOnAndDrainedWhenItAnswersAgain() throws Exception {
     TestDatabase postgres = TestDatabase.postgres().report("SqlStoreAuditorTests");
     TcpProxy proxy = proxyTo(postgres);
-    Map<String, Object> params = viaProxy(postgres, proxy).params(table(postgres));
+    Map<String, Object> params = new HashMap<>(viaProxy(postgres, proxy).params(table(postgres)));
+    params.put("statement_timeout_seconds", 1);
     BackingStore store =
-        new JdbcBackingStoreFactory(() -> null, true, java.time.Clock.systemUTC(), false, 1)
+        new JdbcBackingStoreFactory(() -> null, true)
             .create(new StoreParams("test", "sql", params));
     String queue = "audit-sql-hung-" + UUID.randomUUID();
     QueueReader reader = reader(queue).declare();
@@ -353,9 +355,12 @@ class SqlStoreAuditorTests {
 
     assertThatThrownBy(
             () ->
-                new JdbcBackingStoreFactory(
-                        () -> application, true, java.time.Clock.systemUTC(), false, 1)
-                    .create(new StoreParams("test", "sql", Map.of("table_name", table))))
+                new JdbcBackingStoreFactory(() -> application, true)
+                    .create(
+                        new StoreParams(
+                            "test",
+                            "sql",
+                            Map.of("table_name", table, "statement_timeout_seconds", 1))))
         .isInstanceOf(BackingStoreException.class)
         .hasMessageContaining(table);
     proxy.restore();
@@ -375,8 +380,10 @@ class SqlStoreAuditorTests {
     cleanUp.add(application);
     String table = table(postgres);
     BackingStore store =
-        new JdbcBackingStoreFactory(() -> application, true, java.time.Clock.systemUTC(), false, 1)
-            .create(new StoreParams("test", "sql", Map.of("table_name", table)));
+        new JdbcBackingStoreFactory(() -> application, true)
+            .create(
+                new StoreParams(
+                    "test", "sql", Map.of("table_name", table, "statement_timeout_seconds", 1)));
     String queue = "audit-sql-locked-" + UUID.randomUUID();
     QueueReader reader = reader(queue).declare();
     Auditor auditor = auditor(broker.uri(), queue, store, DeliveryMode.WRITE_AHEAD);
