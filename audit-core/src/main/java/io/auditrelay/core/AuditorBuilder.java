@@ -2,23 +2,19 @@ package io.auditrelay.core;
 
 import io.auditrelay.cadf.Resource;
 import io.auditrelay.store.BackingStore;
-import io.auditrelay.store.Secrets;
 import io.auditrelay.store.TransactionalBackingStore;
 import io.auditrelay.store.memory.MemoryBackingStore;
 import io.auditrelay.store.memory.MemoryBackingStoreFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory.AddressShuffleMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
@@ -27,7 +23,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  *
  * <pre>{@code
  * Auditor auditor = Auditor.builder()
- *     .rabbitUri("amqp://guest:guest@localhost:5672/")
+ *     .rabbitUri("amqps://audit@rabbit.example.com:5671")
+ *     .rabbitPassword(System.getenv("AUDIT_RABBITMQ_PASSWORD"))
  *     .queueName("audit-events")
  *     .backingStore(myStore)
  *     .build();
@@ -37,10 +34,17 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  */
 public final class AuditorBuilder {
 
-  private static final Logger log = LoggerFactory.getLogger(AuditorBuilder.class);
-
   private @Nullable ConnectionFactory connectionFactory;
   private @Nullable String rabbitUri;
+  private @Nullable String rabbitAddresses;
+  private @Nullable String rabbitUsername;
+  private @Nullable String rabbitPassword;
+  private @Nullable String rabbitVirtualHost;
+  private boolean tls;
+  private @Nullable SSLContext sslContext;
+  private boolean verifyHostname = true;
+  private AddressShuffleMode addressShuffleMode = AddressShuffleMode.NONE;
+  private SaslMechanism saslMechanism = SaslMechanism.PLAIN;
   private @Nullable String queueName;
   private String exchange = "";
   private @Nullable String routingKey;
@@ -84,10 +88,84 @@ public final class AuditorBuilder {
 
   /**
    * Publishes through its own connection to this {@code amqp://} or {@code amqps://} URI, closed
-   * with the Auditor. The URI's password never appears in logs or messages.
+   * with the Auditor. The URI is parsed strictly (RabbitMQ's URI specification): one without a
+   * host, with an unencoded reserved character in the user name or password ({@code /}, {@code @},
+   * {@code #}, {@code ?}, a space), with a fragment or an unknown query parameter fails {@link
+   * #build()}; it is never repaired into another host or user. The password never appears in logs
+   * or messages; setting it with {@link #rabbitPassword} keeps it out of the URI altogether. {@code
+   * amqps://} verifies the server's certificate and host name (see {@link #sslContext}).
    */
   public AuditorBuilder rabbitUri(String uri) {
     this.rabbitUri = uri;
+    return this;
+  }
+
+  /**
+   * Publishes through its own connection to the first of these brokers that accepts it, such as
+   * {@code rabbit-1:5671,rabbit-2:5671} ({@code host[:port]} entries separated by commas; the port
+   * defaults to 5672, or 5671 with TLS). A node that is down is skipped on connect and on every
+   * reconnect. Instead of {@link #rabbitUri}.
+   */
+  public AuditorBuilder rabbitAddresses(String addresses) {
+    this.rabbitAddresses = addresses;
+    return this;
+  }
+
+  /** The order in which {@link #rabbitAddresses} are tried; default the order given. */
+  public AuditorBuilder addressShuffleMode(AddressShuffleMode addressShuffleMode) {
+    this.addressShuffleMode = Objects.requireNonNull(addressShuffleMode, "addressShuffleMode");
+    return this;
+  }
+
+  /** User of the own connection; default the URI's, else {@code guest}. */
+  public AuditorBuilder rabbitUsername(String username) {
+    this.rabbitUsername = username;
+    return this;
+  }
+
+  /** Password of the own connection; default the URI's, else {@code guest}. Never logged. */
+  public AuditorBuilder rabbitPassword(String password) {
+    this.rabbitPassword = password;
+    return this;
+  }
+
+  /** Virtual host of the own connection; default the URI's, else {@code /}. */
+  public AuditorBuilder rabbitVirtualHost(String virtualHost) {
+    this.rabbitVirtualHost = virtualHost;
+    return this;
+  }
+
+  /**
+   * Whether the own connection uses TLS even when the URI is {@code amqp://} or addresses are
+   * given; {@code amqps://} and {@link #sslContext} switch it on too. Default off.
+   */
+  public AuditorBuilder tls(boolean tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  /**
+   * The TLS context of the own connection (trust store and, for mutual TLS, the client key);
+   * switches TLS on. Default, when TLS is on: the JVM's default context, which verifies the
+   * server's certificate chain against the JVM's trust store.
+   */
+  public AuditorBuilder sslContext(SSLContext sslContext) {
+    this.sslContext = sslContext;
+    return this;
+  }
+
+  /**
+   * Whether the server's certificate must name the host connected to; default true. Switching it
+   * off lets any server whose certificate the trust store accepts pose as the broker.
+   */
+  public AuditorBuilder verifyHostname(boolean verifyHostname) {
+    this.verifyHostname = verifyHostname;
+    return this;
+  }
+
+  /** How the own connection authenticates; default {@link SaslMechanism#PLAIN}. */
+  public AuditorBuilder saslMechanism(SaslMechanism saslMechanism) {
+    this.saslMechanism = Objects.requireNonNull(saslMechanism, "saslMechanism");
     return this;
   }
 
@@ -346,47 +424,28 @@ public final class AuditorBuilder {
   }
 
   private ConnectionFactory ownFactory() {
-    if (rabbitUri == null || rabbitUri.isBlank()) {
-      throw new IllegalArgumentException(
-          "A broker is required: set rabbitUri (audit.rabbitmq.url, AUDIT_RABBITMQ_URL) or a ConnectionFactory");
-    }
-    URI uri;
-    try {
-      uri = new URI(rabbitUri);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
-          "rabbitUri is not a valid URI: "
-              + Secrets.maskUrl(rabbitUri)
-              + " (expected amqp://user:password@host:5672/vhost)");
-    }
-    if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme())) {
-      throw new IllegalArgumentException(
-          "rabbitUri must start with amqp:// or amqps://, not " + Secrets.maskUrl(rabbitUri));
-    }
-    CachingConnectionFactory factory;
-    try {
-      factory = new CachingConnectionFactory(uri);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("rabbitUri is not usable: " + Secrets.maskUrl(rabbitUri));
-    }
-    factory.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, connectionTimeout.toMillis()));
-    factory.setConnectionNameStrategy(cf -> "audit-relay-" + name);
-    // Spring AMQP's own executor for closing channels has non-daemon threads that are only shut
-    // down by a ContextClosedEvent: outside Spring they kept the JVM alive for a minute after
-    // close(). Daemon threads of ours, which outlive nothing. When the broker closed a channel
-    // (a 404 or 406), returning it to the cache waits for its confirms and throws: the channel
-    // is gone and its messages are already counted as not confirmed, so that is only logged.
-    factory.setExecutor(
-        java.util.concurrent.Executors.newCachedThreadPool(
-            runnable -> {
-              Thread thread = new Thread(runnable, "audit-amqp-" + name);
-              thread.setDaemon(true);
-              thread.setUncaughtExceptionHandler(
-                  (t, e) ->
-                      log.debug("AMQP client task on {} failed: {}", t.getName(), e.toString()));
-              return thread;
-            }));
-    return factory;
+    return ownConnection().create();
+  }
+
+  /** The settings of the own connection, as given. */
+  OwnConnection ownConnection() {
+    return new OwnConnection(
+        blankToNull(rabbitUri),
+        blankToNull(rabbitAddresses),
+        rabbitUsername,
+        rabbitPassword,
+        rabbitVirtualHost,
+        tls,
+        sslContext,
+        verifyHostname,
+        addressShuffleMode,
+        saslMechanism,
+        connectionTimeout,
+        name);
+  }
+
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   private static void positive(String setting, int value) {

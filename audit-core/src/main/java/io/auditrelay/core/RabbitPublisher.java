@@ -175,14 +175,40 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     return channel;
   }
 
-  /** The root cause of a failure, for operators; the broker's reply text names the problem. */
-  private static String describe(Throwable e) {
+  /**
+   * The root cause of a failure, for operators; the broker's reply text names the problem. A TLS
+   * failure is named by its handshake message ({@code PKIX path building failed}, {@code No subject
+   * alternative names matching ...}), which the root cause alone does not carry.
+   */
+  static String describe(Throwable e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    javax.net.ssl.SSLException tls = null;
+    while (true) {
+      if (tls == null && root instanceof javax.net.ssl.SSLException ssl) {
+        tls = ssl;
+      }
+      if (root.getCause() == null || root.getCause() == root) {
+        break;
+      }
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-    return Secrets.maskUrl(root.getClass().getSimpleName() + message);
+    String text = root.getClass().getSimpleName() + message(root);
+    if (tls != null && tls != root) {
+      text =
+          "TLS handshake failed: "
+              + tls.getClass().getSimpleName()
+              + message(tls)
+              + " ("
+              + text
+              + ")";
+    } else if (tls != null) {
+      text = "TLS handshake failed: " + text;
+    }
+    return Secrets.maskUrl(text);
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? "" : ": " + e.getMessage();
   }
 
   @Override

@@ -61,6 +61,14 @@ public final class TcpProxy implements AutoCloseable {
     throw new IllegalStateException("no free port between 20000 and 32000");
   }
 
+  /**
+   * A free port on the loopback interface below the ephemeral range, for servers a test starts (a
+   * port in that range may be taken by an outgoing connection by the time the server binds it).
+   */
+  public static int freePort() {
+    return freePortBelowEphemeralRange();
+  }
+
   /** A proxy to {@code broker}; starts accepting at once. */
   public static TcpProxy to(AmqpBroker broker) {
     TcpProxy proxy = new TcpProxy(broker.host(), broker.port());
