@@ -4,10 +4,12 @@ import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.core.MessageFormat;
 import io.auditrelay.core.OverflowPolicy;
 import io.auditrelay.core.QueueType;
+import io.auditrelay.core.SaslMechanism;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory.AddressShuffleMode;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -113,10 +115,27 @@ public class AuditProperties {
   public static class Rabbitmq {
 
     /**
-     * AMQP URI of Audit Relay's own connection, amqp:// or amqps://. When no connection setting of
-     * audit.rabbitmq is given, the application's spring.rabbitmq connection is used.
+     * AMQP URI of Audit Relay's own connection, amqp:// or amqps://, parsed strictly:
+     * percent-encode reserved characters of the user and password, or set the password on its own.
+     * When no connection setting of audit.rabbitmq is given, the application's spring.rabbitmq
+     * connection is used.
      */
     private @Nullable String url;
+
+    /**
+     * Brokers of Audit Relay's own connection as host[:port] entries (a cluster), tried in turn;
+     * instead of url or hostname.
+     */
+    private @Nullable List<String> addresses;
+
+    /** Order in which the addresses are tried on each connect. */
+    private AddressShuffleMode addressShuffleMode = AddressShuffleMode.NONE;
+
+    /** How Audit Relay's own connection authenticates. */
+    private SaslMechanism saslMechanism = SaslMechanism.PLAIN;
+
+    /** TLS of Audit Relay's own connection. */
+    private final Ssl ssl = new Ssl();
 
     /** Host of Audit Relay's own connection (go-bits style, instead of url). */
     private @Nullable String hostname;
@@ -163,6 +182,34 @@ public class AuditProperties {
 
     public void setUrl(@Nullable String url) {
       this.url = url;
+    }
+
+    public @Nullable List<String> getAddresses() {
+      return addresses;
+    }
+
+    public void setAddresses(@Nullable List<String> addresses) {
+      this.addresses = addresses;
+    }
+
+    public AddressShuffleMode getAddressShuffleMode() {
+      return addressShuffleMode;
+    }
+
+    public void setAddressShuffleMode(AddressShuffleMode addressShuffleMode) {
+      this.addressShuffleMode = addressShuffleMode;
+    }
+
+    public SaslMechanism getSaslMechanism() {
+      return saslMechanism;
+    }
+
+    public void setSaslMechanism(SaslMechanism saslMechanism) {
+      this.saslMechanism = saslMechanism;
+    }
+
+    public Ssl getSsl() {
+      return ssl;
     }
 
     public @Nullable String getHostname() {
@@ -272,11 +319,55 @@ public class AuditProperties {
     /** Whether any setting of Audit Relay's own connection is given. */
     boolean hasOwnConnection() {
       return url != null
+          || addresses != null
+          || ssl.getEnabled() != null
+          || ssl.getBundle() != null
+          || saslMechanism != SaslMechanism.PLAIN
           || hostname != null
           || port != null
           || username != null
           || password != null
           || virtualHost != null;
+    }
+  }
+
+  /** TLS of Audit Relay's own connection, as Boot's spring.rabbitmq.ssl. */
+  public static class Ssl {
+
+    /**
+     * Whether to use TLS; default on with an amqps:// url or a bundle. The server's certificate is
+     * verified against the bundle's trust store, else the JVM's.
+     */
+    private @Nullable Boolean enabled;
+
+    /** SSL bundle (spring.ssl.bundle.*) with the trust store and, for mutual TLS, the key store. */
+    private @Nullable String bundle;
+
+    /** Whether the server's certificate must name the host connected to. */
+    private boolean verifyHostname = true;
+
+    public @Nullable Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(@Nullable Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public @Nullable String getBundle() {
+      return bundle;
+    }
+
+    public void setBundle(@Nullable String bundle) {
+      this.bundle = bundle;
+    }
+
+    public boolean isVerifyHostname() {
+      return verifyHostname;
+    }
+
+    public void setVerifyHostname(boolean verifyHostname) {
+      this.verifyHostname = verifyHostname;
     }
   }
 

@@ -10,9 +10,9 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * Keeps Audit Relay's secrets out of the {@code env} and {@code configprops} endpoints even where
  * an operator shows their values ({@code management.endpoint.env.show-values=always}): under {@code
  * audit.*} (and its environment variables {@code AUDIT_*}) a key named like a secret is masked
- * whole, credentials inside a URL ({@code audit.rabbitmq.url}) are masked, and so are secret params
- * inside the store JSON ({@code AUDIT_BACKING_STORE}). Other keys pass unchanged to the next
- * function.
+ * whole, credentials inside a URL ({@code audit.rabbitmq.url}, {@code audit.rabbitmq.addresses})
+ * are masked up to the value's last {@code @}, well-formed or not, and so are secret params inside
+ * the store JSON ({@code AUDIT_BACKING_STORE}). Other keys pass unchanged to the next function.
  */
 final class AuditSecretsSanitizingFunction implements SanitizingFunction {
 
@@ -31,6 +31,10 @@ final class AuditSecretsSanitizingFunction implements SanitizingFunction {
       return data.withSanitizedValue();
     }
     String text = value.toString();
+    if (key.equals("audit.rabbitmq.url") || key.startsWith("audit.rabbitmq.addresses")) {
+      String masked = Secrets.maskWholeUrl(text);
+      return masked.equals(text) ? data : data.withValue(masked);
+    }
     String masked =
         Secrets.maskUrl(SECRET_JSON_MEMBER.matcher(text).replaceAll("$1\"" + "***" + "\""));
     return masked.equals(text) ? data : data.withValue(masked);

@@ -40,6 +40,27 @@ class AuditSecretsSanitizingFunctionTests {
         .doesNotContain("t0ken");
   }
 
+  /**
+   * Fails on the code before: a password with an unencoded {@code /}, {@code @}, {@code #} or a
+   * space was shown whole, or its tail was, in {@code /actuator/env} and {@code configprops}.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"S3c/retPW", "S3c@retPW", "S3c#retPW", "S3c retPW", "S3c%2FretPW", "S3c?retPW"})
+  void masksTheUrlPasswordWellFormedOrNot(String password) {
+    for (String key :
+        new String[] {"audit.rabbitmq.url", "AUDIT_RABBITMQ_URL", "audit.rabbitmq.addresses[0]"}) {
+      String shown = shown(key, "amqp://user:" + password + "@127.0.0.1:1/vh").toString();
+      assertThat(shown)
+          .as(key)
+          .doesNotContain("retPW")
+          .doesNotContain("S3c")
+          .endsWith("@127.0.0.1:1/vh");
+    }
+    assertThat(shown("AUDIT_RABBITMQ_ADDRESSES", "user:" + password + "@rabbit:5672").toString())
+        .doesNotContain("retPW");
+  }
+
   @Test
   void leavesEverythingElseToTheNextFunction() {
     assertThat(shown("audit.rabbitmq.queue-name", "audit-events")).isEqualTo("audit-events");
