@@ -139,6 +139,14 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     List<PublishResult> results = Publisher.super.await(sent);
     unawaited--;
     ConfirmChannel channel = current;
+    if (channel != null && results.stream().anyMatch(r -> r.reason().equals("nack"))) {
+      // A nack leaves the channel open, but after a quorum queue's leader moved RabbitMQ kept
+      // nacking every publish on that channel for minutes while a new channel was accepted at
+      // once (seen with 3.10 in the cluster failover test). So a channel that nacked is replaced;
+      // what else is unconfirmed on it fails with it, which keeps the order contract.
+      channel.discard("closed", "nacked by the broker; publishing on a new channel");
+      return results;
+    }
     if (channel != null && results.stream().anyMatch(r -> r.reason().equals("timeout"))) {
       // Late confirms must not make a later batch delivered while this one goes to the store:
       // everything else unconfirmed on the channel fails with it, and the channel takes nothing
