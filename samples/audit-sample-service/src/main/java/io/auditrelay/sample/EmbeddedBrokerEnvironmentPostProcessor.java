@@ -8,7 +8,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts the embedded broker before the context when no broker is configured: no {@code
- * audit.rabbitmq.url}/{@code hostname} (or their environment variables) and no {@code
+ * audit.rabbitmq.url}/{@code hostname}/{@code addresses} (or their environment variables) and no {@code
  * spring.rabbitmq.host}/{@code addresses}. Points {@code spring.rabbitmq.*} at it and sets {@code
  * sample.embedded-broker.active=true}, which switches on the consumer of {@code GET
  * /audit/received}.
@@ -21,6 +21,7 @@ public final class EmbeddedBrokerEnvironmentPostProcessor implements Environment
     boolean configured =
         environment.containsProperty("audit.rabbitmq.url")
             || environment.containsProperty("audit.rabbitmq.hostname")
+            || environment.containsProperty("audit.rabbitmq.addresses")
             || environment.containsProperty("spring.rabbitmq.host")
             || environment.containsProperty("spring.rabbitmq.addresses")
             || !environment.getProperty("sample.embedded-broker.enabled", Boolean.class, true);
