@@ -8,9 +8,9 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts the embedded broker before the context when no broker is configured: no {@code
- * audit.rabbitmq.url}/{@code hostname}/{@code addresses} (or their environment variables) and no {@code
- * spring.rabbitmq.host}/{@code addresses}. Points {@code spring.rabbitmq.*} at it and sets {@code
- * sample.embedded-broker.active=true}, which switches on the consumer of {@code GET
+ * audit.rabbitmq.url}/{@code hostname}/{@code addresses} (or their environment variables) and no
+ * {@code spring.rabbitmq.host}/{@code addresses}. Points {@code spring.rabbitmq.*} at it and sets
+ * {@code sample.embedded-broker.active=true}, which switches on the consumer of {@code GET
  * /audit/received}.
  */
 public final class EmbeddedBrokerEnvironmentPostProcessor implements EnvironmentPostProcessor {
