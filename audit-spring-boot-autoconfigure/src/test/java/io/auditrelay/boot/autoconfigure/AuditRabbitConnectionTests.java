@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.auditrelay.boot.health.AuditHealthIndicator;
-import io.auditrelay.cadf.Actions;
 import io.auditrelay.cadf.CadfEvent;
-import io.auditrelay.cadf.Outcome;
-import io.auditrelay.cadf.Resource;
-import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.LogCapture;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
+import io.auditrelay.testsupport.TestEvents;
 import io.auditrelay.testsupport.TestPki;
 import io.auditrelay.testsupport.TlsBroker;
 import java.nio.file.Path;
@@ -265,11 +262,6 @@ class AuditRabbitConnectionTests {
   }
 
   private static CadfEvent event() {
-    return CadfEvent.builder()
-        .action(Actions.CREATE)
-        .outcome(Outcome.SUCCESS)
-        .initiatorId("user-1")
-        .target(Resource.of("t-1", ResourceTypes.DATA))
-        .build();
+    return TestEvents.event("boot", 1);
   }
 }
