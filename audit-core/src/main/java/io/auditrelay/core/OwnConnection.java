@@ -124,6 +124,7 @@ record OwnConnection(
       }
     }
 
+    log.info("Audit Relay's own broker connection: {}", describe());
     CachingConnectionFactory factory = new CachingConnectionFactory(rabbit);
     factory.setAddresses(String.join(",", endpoints));
     factory.setAddressShuffleMode(shuffle);
@@ -146,7 +147,7 @@ record OwnConnection(
     return factory;
   }
 
-  /** A description of where this connection goes, without secrets, for startup logs. */
+  /** Where this connection goes, without secrets; logged at INFO when the factory is made. */
   String describe() {
     StringBuilder out = new StringBuilder();
     if (uri != null) {
