@@ -124,7 +124,12 @@ record OwnConnection(
       }
     }
 
-    log.info("Audit Relay's own broker connection: {}", describe());
+    log.info(
+        "Audit Relay's own broker connection: {}{}",
+        parsed != null ? parsed.redacted() : String.join(",", endpoints),
+        !secure
+            ? ""
+            : verifyHostname ? " (TLS, host name verified)" : " (TLS, host name not verified)");
     CachingConnectionFactory factory = new CachingConnectionFactory(rabbit);
     factory.setAddresses(String.join(",", endpoints));
     factory.setAddressShuffleMode(shuffle);
@@ -145,24 +150,6 @@ record OwnConnection(
               return thread;
             }));
     return factory;
-  }
-
-  /** Where this connection goes, without secrets; logged at INFO when the factory is made. */
-  String describe() {
-    StringBuilder out = new StringBuilder();
-    if (uri != null) {
-      try {
-        out.append(AmqpUri.parse(uri).redacted());
-      } catch (IllegalArgumentException e) {
-        out.append("an invalid URI");
-      }
-    } else {
-      out.append(addresses);
-    }
-    if (tls || sslContext != null || out.toString().startsWith("amqps:")) {
-      out.append(verifyHostname ? " (TLS, host name verified)" : " (TLS, host name not verified)");
-    }
-    return out.toString();
   }
 
   private static SaslMechanism applyQuery(

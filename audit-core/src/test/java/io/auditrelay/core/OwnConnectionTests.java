@@ -202,11 +202,18 @@ class OwnConnectionTests {
   }
 
   @Test
-  void describesTheConnectionWithoutItsSecrets() {
-    OwnConnection connection =
-        builder().rabbitUri("amqps://audit:S3cretPW@rabbit.example.com/prod").ownConnection();
-    assertThat(connection.describe())
-        .isEqualTo("amqps://***@rabbit.example.com/prod (TLS, host name verified)");
+  void logsWhereItConnectsWithoutItsSecrets() {
+    try (LogCapture logs = new LogCapture()) {
+      builder()
+          .rabbitUri("amqps://audit:S3cretPW@rabbit.example.com/prod")
+          .ownConnection()
+          .create()
+          .destroy();
+      assertThat(logs.text())
+          .contains(
+              "own broker connection: amqps://***@rabbit.example.com/prod (TLS, host name verified)")
+          .doesNotContain("S3cretPW");
+    }
   }
 
   private static AuditorBuilder builder() {
