@@ -1,46 +1,43 @@
 package io.auditrelay.store.file;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
- * Test-only hook: halts the JVM (as SIGKILL would, without shutdown hooks) when the named point set
- * in the system property {@code audit.file-store.crash-point} is reached for the {@code
- * audit.file-store.crash-after}-th time. Unset in production, where {@link #reached} is one
- * comparison against null.
+ * A test seam: the points of the store where a crash test halts the JVM (as SIGKILL would). The
+ * factory gives every store {@link #NONE}, which does nothing; only tests construct a store with
+ * another one.
  */
-final class CrashPoints {
+interface CrashPoints {
 
-  static final String BEFORE_WRITE = "before-write";
-  static final String MID_WRITE = "mid-write";
-  static final String AFTER_WRITE_BEFORE_FSYNC = "after-write-before-fsync";
-  static final String AFTER_FSYNC_BEFORE_RETURN = "after-fsync-before-return";
-  static final String BEFORE_POSITION_RENAME = "before-position-rename";
+  /** No crash anywhere: what production stores use. */
+  CrashPoints NONE = point -> {};
+
+  /** The points, in the order one append and one acknowledge pass them. */
+  enum Point {
+    BEFORE_WRITE,
+    /** Half of the first record of a write is on disk. */
+    MID_WRITE,
+    AFTER_WRITE_BEFORE_FSYNC,
+    AFTER_FSYNC_BEFORE_RETURN,
+    BEFORE_POSITION_RENAME,
+    /**
+     * Entering {@code acknowledge}: in the Auditor's drain this is the point between the broker's
+     * confirm and the store's acknowledge.
+     */
+    BEFORE_ACKNOWLEDGE
+  }
+
+  /** The store reached {@code point}. */
+  void reached(Point point);
 
   /**
-   * Entering {@code acknowledge}: in the Auditor's drain this is the point between the broker's
-   * confirm and the store's acknowledge.
+   * The store is about to write records to {@code channel}, {@code first} the first of them. The
+   * default reports {@link Point#BEFORE_WRITE}; a crash test may write part of {@code first} and
+   * halt ({@link Point#MID_WRITE}).
    */
-  static final String BEFORE_ACKNOWLEDGE = "before-acknowledge";
-
-  private static final String ARMED = System.getProperty("audit.file-store.crash-point");
-  private static final AtomicInteger COUNTDOWN =
-      new AtomicInteger(Integer.getInteger("audit.file-store.crash-after", 1));
-
-  private CrashPoints() {}
-
-  /** Whether {@code point} is the armed one and its turn has come. */
-  static boolean due(String point) {
-    return point.equals(ARMED) && COUNTDOWN.decrementAndGet() == 0;
-  }
-
-  /** Halts the JVM at {@code point} when it is due. */
-  static void reached(String point) {
-    if (due(point)) {
-      halt();
-    }
-  }
-
-  static void halt() {
-    Runtime.getRuntime().halt(137);
+  default void writing(FileChannel channel, ByteBuffer first) throws IOException {
+    reached(Point.BEFORE_WRITE);
   }
 }

@@ -54,13 +54,9 @@ public final class FileBackingStoreFactory implements BackingStoreFactory {
     long interval = params.positiveLong("fsync_interval_ms", 10);
     boolean preallocate = params.bool("preallocate", false);
     return new FileBackingStore(
-        path,
-        maxFileSize,
-        maxTotalSize,
-        fsync,
-        preallocate,
-        interval,
+        new FileStoreSettings(path, maxFileSize, maxTotalSize, fsync, preallocate, interval),
         Clock.systemUTC(),
-        channel -> channel.force(false));
+        Disk.REAL,
+        CrashPoints.NONE);
   }
 }

@@ -48,9 +48,9 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     return root.resolve("store-" + (++stores));
   }
 
-  private FileBackingStore open(Path dir, long maxFileSize, FileBackingStore.Disk disk) {
+  private FileBackingStore open(Path dir, long maxFileSize, Disk disk) {
     FileBackingStore store =
-        new FileBackingStore(
+        TestFileStores.store(
             dir, maxFileSize, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), disk);
     extra.add(store);
     return store;
@@ -62,14 +62,14 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
 
   @Override
   protected BackingStore createStore() {
-    return new FileBackingStore(
+    return TestFileStores.store(
         dir(), 64 << 10, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), c -> c.force(false));
   }
 
   @Override
   protected BackingStore createStoreHolding(int events) {
     long size = (long) events * (EVENT_BYTES + FileBackingStore.RECORD_OVERHEAD);
-    return new FileBackingStore(
+    return TestFileStores.store(
         dir(), size, size, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), c -> c.force(false));
   }
 
@@ -389,7 +389,7 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
   /** A store of 4 MiB (so its quarantine keeps 1 MiB of payload) with 1 MiB segments. */
   private FileBackingStore openSmall(Path dir) {
     FileBackingStore store =
-        new FileBackingStore(
+        TestFileStores.store(
             dir, 1 << 20, 4 << 20, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), c -> c.force(false));
     extra.add(store);
     return store;

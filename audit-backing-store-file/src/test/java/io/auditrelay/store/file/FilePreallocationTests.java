@@ -43,7 +43,7 @@ class FilePreallocationTests extends BackingStoreConformanceTests {
   }
 
   private static FileBackingStore open(Path dir, long maxFileSize, long maxTotalSize) {
-    return new FileBackingStore(
+    return TestFileStores.store(
         dir,
         maxFileSize,
         maxTotalSize,

@@ -49,7 +49,7 @@ class FileStoreAuditorIntegrationTests {
         .queueName(queue)
         .deliveryMode(mode)
         .backingStore(
-            new FileBackingStore(
+            TestFileStores.store(
                 dir,
                 1 << 20,
                 1L << 30,

@@ -96,11 +96,11 @@ class FileStoreCrashTests {
 
   static Stream<Arguments> namedPoints() {
     return Stream.of(
-            CrashPoints.BEFORE_WRITE,
-            CrashPoints.MID_WRITE,
-            CrashPoints.AFTER_WRITE_BEFORE_FSYNC,
-            CrashPoints.AFTER_FSYNC_BEFORE_RETURN,
-            CrashPoints.BEFORE_POSITION_RENAME)
+            CrashPoints.Point.BEFORE_WRITE.name(),
+            CrashPoints.Point.MID_WRITE.name(),
+            CrashPoints.Point.AFTER_WRITE_BEFORE_FSYNC.name(),
+            CrashPoints.Point.AFTER_FSYNC_BEFORE_RETURN.name(),
+            CrashPoints.Point.BEFORE_POSITION_RENAME.name())
         .flatMap(point -> Stream.of(Arguments.of(point, false), Arguments.of(point, true)));
   }
 
@@ -122,7 +122,7 @@ class FileStoreCrashTests {
       Process child =
           ChildJvm.start(
               List.of(
-                  "-Daudit.file-store.crash-point=" + CrashPoints.BEFORE_ACKNOWLEDGE,
+                  "-Daudit.file-store.crash-point=" + CrashPoints.Point.BEFORE_ACKNOWLEDGE.name(),
                   "-Daudit.file-store.crash-after=" + after),
               childArguments(dir, broker, queue, DeliveryMode.WRITE_AHEAD, false));
       ChildJvm.readProtocol(child, n -> acked.add(Integer.parseInt(n)), n -> {}).join(60_000);
@@ -147,7 +147,7 @@ class FileStoreCrashTests {
       System.out.printf(
           "[audit-crash] point=%s after=%d acked=%d delivered-before-restart=%d delivered=%d"
               + " duplicates=%d%n",
-          CrashPoints.BEFORE_ACKNOWLEDGE,
+          CrashPoints.Point.BEFORE_ACKNOWLEDGE.name(),
           after,
           acked.size(),
           beforeRestart,

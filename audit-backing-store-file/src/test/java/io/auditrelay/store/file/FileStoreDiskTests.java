@@ -42,7 +42,7 @@ class FileStoreDiskTests {
     try {
       Path dir = mount.resolve("store");
       FileBackingStore store =
-          new FileBackingStore(
+          TestFileStores.store(
               dir,
               16 << 10,
               1L << 30,
@@ -81,7 +81,7 @@ class FileStoreDiskTests {
       store.release(live);
       store.close();
       try (FileBackingStore reopened =
-          new FileBackingStore(
+          TestFileStores.store(
               dir,
               16 << 10,
               1L << 30,

@@ -29,15 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Power loss, the SQLite way. Every file operation of the store goes through a simulated {@link
- * FileBackingStore.Disk} that remembers what is durable: for each file the prefix its last fsync
- * covered, and for each directory the creates, renames and deletes since its last fsync, with the
- * content each one replaced. At a simulated crash every file keeps its durable prefix and its
- * unsynced tail is, at random, kept, dropped, torn to a prefix, or replaced by garbage; and every
- * name in a directory with unsynced operations is rolled back to the state before a random number
- * of them (a deleted segment comes back, a renamed position reverts, a created file vanishes).
- * Segments are preallocated in half of the seeds (the unwritten space is zeros). The crash strikes
- * at a random operation of the disk (before it is carried out), so it falls inside appends,
- * rotations, position updates and segment deletions, or after the last operation.
+ * Disk} that remembers what is durable: for each file the prefix its last fsync covered, and for
+ * each directory the creates, renames and deletes since its last fsync, with the content each one
+ * replaced. At a simulated crash every file keeps its durable prefix and its unsynced tail is, at
+ * random, kept, dropped, torn to a prefix, or replaced by garbage; and every name in a directory
+ * with unsynced operations is rolled back to the state before a random number of them (a deleted
+ * segment comes back, a renamed position reverts, a created file vanishes). Segments are
+ * preallocated in half of the seeds (the unwritten space is zeros). The crash strikes at a random
+ * operation of the disk (before it is carried out), so it falls inside appends, rotations, position
+ * updates and segment deletions, or after the last operation.
  *
  * <p>The store reopened on that copy must return every event whose append returned and was not
  * acknowledged, byte for byte, and never anything it was not given (events of an append the crash
@@ -86,7 +86,7 @@ class FileStorePowerLossTests {
     FileBackingStore store = null;
     try {
       store =
-          new FileBackingStore(
+          TestFileStores.store(
               live, 2048, 1L << 30, FsyncPolicy.ALWAYS, preallocate, 10, Clock.systemUTC(), disk);
       for (int op = 0; op < operations; op++) {
         counter = step(store, random, counter, given, appended, acknowledged);
@@ -101,7 +101,7 @@ class FileStorePowerLossTests {
     }
 
     try (FileBackingStore reopened =
-        new FileBackingStore(
+        TestFileStores.store(
             crashed,
             2048,
             1L << 30,
@@ -176,7 +176,7 @@ class FileStorePowerLossTests {
    * A disk that does the real operations and remembers what a power loss could undo.
    * Single-threaded use ({@code fsync=always} appends on the test thread).
    */
-  private static final class SimulatedDisk implements FileBackingStore.Disk {
+  private static final class SimulatedDisk implements Disk {
 
     /** A file as it was: its bytes and how many of them an fsync covered; null bytes: absent. */
     private record State(byte @Nullable [] bytes, long durable) {}
@@ -236,7 +236,7 @@ class FileStorePowerLossTests {
       operation();
       remember(path);
       durable.remove(path);
-      return FileBackingStore.Disk.super.create(path, options);
+      return Disk.super.create(path, options);
     }
 
     @Override
@@ -244,7 +244,7 @@ class FileStorePowerLossTests {
       operation();
       remember(from);
       remember(to);
-      FileBackingStore.Disk.super.rename(from, to);
+      Disk.super.rename(from, to);
       Long covered = durable.remove(from);
       durable.put(to, covered == null ? 0 : covered);
     }
@@ -253,14 +253,14 @@ class FileStorePowerLossTests {
     public void delete(Path path) throws IOException {
       operation();
       remember(path);
-      FileBackingStore.Disk.super.delete(path);
+      Disk.super.delete(path);
       durable.remove(path);
     }
 
     @Override
     public void syncDirectory(Path directory) throws IOException {
       operation();
-      FileBackingStore.Disk.super.syncDirectory(directory);
+      Disk.super.syncDirectory(directory);
       unsynced.keySet().removeIf(path -> path.getParent().equals(directory));
     }
 

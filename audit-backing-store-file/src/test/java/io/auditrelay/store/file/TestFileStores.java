@@ -27,8 +27,39 @@ final class TestFileStores {
 
   /** A store with 64 KiB segments, 1 GiB capacity, the given policy and a 2 ms interval. */
   static FileBackingStore open(Path dir, FsyncPolicy policy, boolean preallocate) {
+    return store(dir, 64 << 10, 1L << 30, policy, preallocate, 2, Clock.systemUTC(), Disk.REAL);
+  }
+
+  /** A store without preallocation, with the given limits, clock and disk. */
+  static FileBackingStore store(
+      Path dir,
+      long maxFileSize,
+      long maxTotalSize,
+      FsyncPolicy policy,
+      long intervalMillis,
+      Clock clock,
+      Disk disk) {
+    return store(dir, maxFileSize, maxTotalSize, policy, false, intervalMillis, clock, disk);
+  }
+
+  /**
+   * A store with the given settings, clock and disk, and the crash points that the system
+   * properties of a child JVM arm ({@link HaltingCrashPoints}).
+   */
+  static FileBackingStore store(
+      Path dir,
+      long maxFileSize,
+      long maxTotalSize,
+      FsyncPolicy policy,
+      boolean preallocate,
+      long intervalMillis,
+      Clock clock,
+      Disk disk) {
     return new FileBackingStore(
-        dir, 64 << 10, 1L << 30, policy, preallocate, 2, Clock.systemUTC(), c -> c.force(false));
+        new FileStoreSettings(dir, maxFileSize, maxTotalSize, policy, preallocate, intervalMillis),
+        clock,
+        disk,
+        HaltingCrashPoints.fromSystemProperties());
   }
 
   /**

@@ -1,0 +1,155 @@
+package io.auditrelay.store.file;
+
+import io.auditrelay.store.BackingStoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The acknowledgement watermark: the highest sequence below which every record is done
+ * (acknowledged, quarantined or void), the cumulative payload bytes through it, and the records
+ * done above it. The watermark is persisted in the {@code position} file: written to {@code
+ * position.tmp}, forced, renamed over {@code position}, and the directory forced. Not thread-safe:
+ * the store guards it with its lock.
+ */
+final class AcknowledgedPosition {
+
+  private final Path directory;
+  private final Disk disk;
+  private final CrashPoints crashPoints;
+  private long watermark;
+  private long cumulativeAtWatermark;
+
+  /** Done above the watermark: sequence → cumulative bytes through it. */
+  private final TreeMap<Long, Long> done = new TreeMap<>();
+
+  private final Map<Long, Integer> doneSizes = new HashMap<>();
+  private long doneBytes;
+  private boolean dirty;
+
+  private AcknowledgedPosition(Path directory, Disk disk, CrashPoints crashPoints) {
+    this.directory = directory;
+    this.disk = disk;
+    this.crashPoints = crashPoints;
+  }
+
+  /** The position persisted in {@code directory}, or 0 when there is none yet. */
+  static AcknowledgedPosition read(Path directory, Disk disk, CrashPoints crashPoints)
+      throws IOException {
+    AcknowledgedPosition position = new AcknowledgedPosition(directory, disk, crashPoints);
+    Path file = directory.resolve("position");
+    if (Files.exists(file)) {
+      String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+      if (parts.length != 2) {
+        throw new BackingStoreException(
+            "file store position file " + file + " is corrupt: expected '<sequence> <bytes>'");
+      }
+      position.watermark = Long.parseLong(parts[0]);
+      position.cumulativeAtWatermark = Long.parseLong(parts[1]);
+    }
+    return position;
+  }
+
+  /** The watermark: every record at or below it is done. */
+  long watermark() {
+    return watermark;
+  }
+
+  /** Cumulative payload bytes through the watermark. */
+  long cumulative() {
+    return cumulativeAtWatermark;
+  }
+
+  boolean isDone(long sequence) {
+    return sequence <= watermark || done.containsKey(sequence);
+  }
+
+  /** Records done at or below {@code written}, of the records written. */
+  long waitingEvents(long written) {
+    return written - watermark - done.size();
+  }
+
+  /** Payload bytes waiting, when {@code cumulative} bytes were written. */
+  long waitingBytes(long cumulative) {
+    return cumulative - cumulativeAtWatermark - doneBytes;
+  }
+
+  /** Whether the watermark moved since it was last persisted. */
+  boolean dirty() {
+    return dirty;
+  }
+
+  /** Marks one record done, with the cumulative bytes through it and its payload size. */
+  void markDone(long sequence, long cumulative, int size) {
+    done.put(sequence, cumulative);
+    doneSizes.put(sequence, size);
+    doneBytes += size;
+  }
+
+  /**
+   * Marks {@code [from, to]} done without payload; {@code cumulativeBefore} is the bytes before.
+   */
+  void markVoid(long from, long to, long cumulativeBefore) {
+    for (long s = from; s <= to; s++) {
+      markDone(s, cumulativeBefore, 0);
+    }
+  }
+
+  /**
+   * Moves the watermark over the records done right above it; returns whether it moved (and must be
+   * persisted).
+   */
+  boolean advance() {
+    long before = watermark;
+    while (!done.isEmpty() && done.firstKey() == watermark + 1) {
+      Map.Entry<Long, Long> first = done.pollFirstEntry();
+      watermark = first.getKey();
+      cumulativeAtWatermark = first.getValue();
+      Integer size = doneSizes.remove(watermark);
+      doneBytes -= size == null ? 0 : size;
+    }
+    if (watermark != before) {
+      dirty = true;
+    }
+    return dirty;
+  }
+
+  /** Writes the watermark to the {@code position} file, durably. */
+  void persist() {
+    Path position = directory.resolve("position");
+    Path temporary = directory.resolve("position.tmp");
+    try {
+      try (FileChannel channel =
+          disk.create(
+              temporary,
+              EnumSet.of(
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING))) {
+        ByteBuffer buffer =
+            ByteBuffer.wrap(
+                (watermark + " " + cumulativeAtWatermark + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        disk.force(temporary, channel);
+      }
+      crashPoints.reached(CrashPoints.Point.BEFORE_POSITION_RENAME);
+      disk.rename(temporary, position);
+      disk.syncDirectory(directory);
+      dirty = false;
+    } catch (IOException e) {
+      throw new BackingStoreException(
+          "file store cannot persist its position in " + directory + ": " + e, e);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.auditrelay.store.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/**
+ * The file-system operations the store's durability rests on: forcing a file, creating, renaming
+ * and deleting one, and forcing a directory. Every such operation of the store goes through it, so
+ * tests can inject fsync failures and simulate a power loss that reverts what was not forced.
+ */
+@FunctionalInterface
+interface Disk {
+
+  /** The real disk: {@code fdatasync} for a force. */
+  Disk REAL = channel -> channel.force(false);
+
+  /** Forces the data of {@code channel} to the device (fdatasync). */
+  void force(FileChannel channel) throws IOException;
+
+  /** Forces {@code channel}, open on {@code path}. */
+  default void force(Path path, FileChannel channel) throws IOException {
+    force(channel);
+  }
+
+  /** Creates (or, with {@code CREATE}, opens) {@code path} with mode 0600. */
+  default FileChannel create(Path path, Set<StandardOpenOption> options) throws IOException {
+    return FileChannel.open(path, options, StoreDirectory.FILE_MODE);
+  }
+
+  /** Renames {@code from} over {@code to} atomically. */
+  default void rename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Deletes {@code path} if it exists. */
+  default void delete(Path path) throws IOException {
+    Files.deleteIfExists(path);
+  }
+
+  /** Makes the creates, renames and deletes in {@code directory} durable. */
+  default void syncDirectory(Path directory) throws IOException {
+    StoreDirectory.syncDirectory(directory);
+  }
+
+  /**
+   * This disk for a store with {@code fsync=never}: forces of files and directories do nothing,
+   * everything else is delegated. The one place that policy switches syncing off.
+   */
+  default Disk withoutSync() {
+    Disk delegate = this;
+    return new Disk() {
+      @Override
+      public void force(FileChannel channel) {}
+
+      @Override
+      public void force(Path path, FileChannel channel) {}
+
+      @Override
+      public FileChannel create(Path path, Set<StandardOpenOption> options) throws IOException {
+        return delegate.create(path, options);
+      }
+
+      @Override
+      public void rename(Path from, Path to) throws IOException {
+        delegate.rename(from, to);
+      }
+
+      @Override
+      public void delete(Path path) throws IOException {
+        delegate.delete(path);
+      }
+
+      @Override
+      public void syncDirectory(Path directory) {}
+    };
+  }
+}

@@ -1,0 +1,104 @@
+package io.auditrelay.store.file;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one segment, line by line, as the store's recovery, drain and peek all need it: the header
+ * first when the scan starts at offset 0, then records, each decoded or reported unreadable, and an
+ * unterminated line last. One scan, one open file: close it. Not thread-safe.
+ */
+final class SegmentScanner implements AutoCloseable {
+
+  static final String HEADER_PREFIX = "AUDITRELAY-SEGMENT 1 ";
+
+  /** What a line of a segment is. */
+  enum Kind {
+    /** The first line, a valid segment header. */
+    HEADER,
+    /** The first line, which is not a segment header. */
+    BAD_HEADER,
+    /** A record whose checksum and format are good. */
+    RECORD,
+    /** A terminated line that is no record: a checksum mismatch, or over the length bound. */
+    UNREADABLE,
+    /** An unterminated line: being written, or the end of a torn or abandoned write. */
+    INCOMPLETE
+  }
+
+  /**
+   * One line: its kind, the line itself, the record when it is one, and the offset after it.
+   *
+   * @param end the offset just after the line, where a scan resumes
+   */
+  record Item(Kind kind, LineReader.Line line, RecordCodec.@Nullable Decoded record, long end) {
+
+    /** Why an unreadable line could not be read, for the quarantine. */
+    String unreadableReason(int maxRecord) {
+      return line.bytes() == null
+          ? "record longer than " + maxRecord + " bytes"
+          : "checksum mismatch";
+    }
+  }
+
+  private final InputStream in;
+  private final LineReader reader;
+  private boolean header;
+
+  private SegmentScanner(InputStream in, LineReader reader, boolean header) {
+    this.in = in;
+    this.reader = reader;
+    this.header = header;
+  }
+
+  /**
+   * Scans {@code segment} from {@code offset} (0: from its header) up to offset {@code limit}
+   * ({@link Long#MAX_VALUE}: to its end), reading records of at most {@code maxRecord} bytes.
+   */
+  static SegmentScanner open(Path segment, long offset, int maxRecord, long limit)
+      throws IOException {
+    InputStream raw = Files.newInputStream(segment);
+    try {
+      raw.skipNBytes(offset);
+      LineReader reader =
+          new LineReader(new BufferedInputStream(raw, 1 << 16), offset, maxRecord, limit);
+      return new SegmentScanner(raw, reader, offset == 0);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /** The next line, or null at the end of the scanned range. */
+  @Nullable Item next() throws IOException {
+    LineReader.Line line = reader.next();
+    if (line == null) {
+      return null;
+    }
+    long end = reader.position();
+    if (!line.complete()) {
+      return new Item(Kind.INCOMPLETE, line, null, end);
+    }
+    if (header) {
+      header = false;
+      boolean valid =
+          line.bytes() != null
+              && new String(line.bytes(), 0, line.length(), StandardCharsets.US_ASCII)
+                  .startsWith(HEADER_PREFIX);
+      return new Item(valid ? Kind.HEADER : Kind.BAD_HEADER, line, null, end);
+    }
+    RecordCodec.Decoded decoded =
+        line.bytes() == null ? null : RecordCodec.decode(line.bytes(), line.length());
+    return new Item(decoded == null ? Kind.UNREADABLE : Kind.RECORD, line, decoded, end);
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}
