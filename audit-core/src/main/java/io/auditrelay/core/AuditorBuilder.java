@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory.AddressShuffleMode;
@@ -391,7 +390,7 @@ public final class AuditorBuilder {
             store,
             closeStore,
             shutdownHook);
-    ArrayBlockingQueue<Pending> handoff = new ArrayBlockingQueue<>(queueCapacity);
+    Handoff handoff = new Handoff(queueCapacity);
     Publisher publisher = this.publisher != null ? this.publisher : rabbitPublisher();
     AuditMetrics metrics = new AuditMetrics(registry, name, store, handoff::size, clock);
     DeliveryLoop loop =

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -36,7 +35,7 @@ final class DefaultAuditor implements Auditor {
   private final Duration overflowTimeout;
   private final Duration shutdownTimeout;
   private final DeliveryMode mode;
-  private final BlockingQueue<Pending> handoff;
+  private final Handoff handoff;
   private final BackingStore store;
   private final boolean closeStore;
   private final Publisher publisher;
@@ -50,7 +49,7 @@ final class DefaultAuditor implements Auditor {
 
   DefaultAuditor(
       AuditorBuilder.Settings s,
-      BlockingQueue<Pending> handoff,
+      Handoff handoff,
       Publisher publisher,
       AuditMetrics metrics,
       DeliveryLoop loop) {
@@ -150,7 +149,7 @@ final class DefaultAuditor implements Auditor {
       return handoff.offer(pending);
     }
     try {
-      return handoff.offer(pending, overflowTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      return handoff.offer(pending, overflowTimeout.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -1,18 +1,19 @@
 package io.auditrelay.core;
 
 import io.auditrelay.store.SerializedEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.jspecify.annotations.Nullable;
 
-/**
- * An accepted event on its way to the broker or the store. A {@code null} event is a wake-up marker
- * for the delivery thread, never delivered.
- */
-record Pending(@Nullable SerializedEvent event, CompletableFuture<Void> future) {
+/** An accepted event on its way to the broker or the store, and the future its caller holds. */
+record Pending(SerializedEvent event, CompletableFuture<Void> future) {
 
-  static final Pending WAKE = new Pending(null, new CompletableFuture<>());
-
-  boolean isMarker() {
-    return event == null;
+  /** The events of {@code pending}, in order. */
+  static List<SerializedEvent> events(List<Pending> pending) {
+    List<SerializedEvent> events = new ArrayList<>(pending.size());
+    for (Pending p : pending) {
+      events.add(p.event());
+    }
+    return events;
   }
 }

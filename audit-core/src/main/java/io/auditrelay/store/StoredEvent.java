@@ -1,29 +1,41 @@
 package io.auditrelay.store;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An event held by a store.
+ * An event held by a store: the event as it was appended, and its place in the store.
  *
  * @param sequence store-assigned position; strictly increasing in append order, never reused by the
  *     same store, the only source of order (never the clock)
- * @param id the CADF id
- * @param payload the bytes given to {@link BackingStore#append}, unchanged
+ * @param event the event given to {@link BackingStore#append}, its payload byte for byte; the drain
+ *     publishes it as it is
  */
-public record StoredEvent(long sequence, String id, byte[] payload) {
+public record StoredEvent(long sequence, SerializedEvent event) {
 
   public StoredEvent {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(event, "event");
+  }
+
+  /** An event read back from a store: its sequence, CADF id and payload. */
+  public StoredEvent(long sequence, String id, byte[] payload) {
+    this(sequence, new SerializedEvent(id, payload));
+  }
+
+  /** The CADF id. */
+  public String id() {
+    return event.id();
+  }
+
+  /** The payload, unchanged since {@link BackingStore#append}; callers must not modify it. */
+  public byte[] payload() {
+    return event.payload();
   }
 
   @Override
   public boolean equals(Object other) {
     return other instanceof StoredEvent that
         && sequence == that.sequence
-        && id.equals(that.id)
-        && Arrays.equals(payload, that.payload);
+        && event.equals(that.event);
   }
 
   @Override
@@ -33,6 +45,12 @@ public record StoredEvent(long sequence, String id, byte[] payload) {
 
   @Override
   public String toString() {
-    return "StoredEvent[sequence=" + sequence + ", id=" + id + ", " + payload.length + " bytes]";
+    return "StoredEvent[sequence="
+        + sequence
+        + ", id="
+        + id()
+        + ", "
+        + payload().length
+        + " bytes]";
   }
 }

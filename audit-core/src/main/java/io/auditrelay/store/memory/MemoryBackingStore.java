@@ -84,7 +84,7 @@ public final class MemoryBackingStore implements BackingStore {
     Instant now = clock.instant();
     for (SerializedEvent event : batch) {
       long sequence = nextSequence++;
-      ready.put(sequence, new Entry(new StoredEvent(sequence, event.id(), event.payload()), now));
+      ready.put(sequence, new Entry(new StoredEvent(sequence, event), now));
       bytes += event.payload().length;
     }
   }
