@@ -61,7 +61,7 @@ public final class AuditorBuilder {
   private int queueCapacity = 10_000;
   private OverflowPolicy overflowPolicy = OverflowPolicy.BLOCK;
   private Duration overflowTimeout = Duration.ofSeconds(5);
-  private int maxEventSize = 1024 * 1024;
+  private long maxEventSize = 1024 * 1024;
   private int batchSize = 100;
   private Duration confirmTimeout = Duration.ofSeconds(10);
   private Duration connectionTimeout = Duration.ofSeconds(5);
@@ -272,7 +272,7 @@ public final class AuditorBuilder {
   }
 
   /** Largest serialized event {@code record()} accepts, in bytes; default 1 MiB. */
-  public AuditorBuilder maxEventSize(int maxEventSize) {
+  public AuditorBuilder maxEventSize(long maxEventSize) {
     this.maxEventSize = maxEventSize;
     return this;
   }
@@ -351,14 +351,20 @@ public final class AuditorBuilder {
   public Auditor build() {
     if (queueName == null || queueName.isBlank()) {
       throw new IllegalArgumentException(
-          "queueName is required (audit.rabbitmq.queue-name, AUDIT_RABBITMQ_QUEUE_NAME)");
+          "queueName is required: set it to the queue that receives the audit events");
     }
     positive("queueCapacity", queueCapacity);
-    positive("maxEventSize", maxEventSize);
+    if (maxEventSize < 1 || maxEventSize > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "maxEventSize must be a positive size up to 2147483647 bytes (2GB), not "
+              + maxEventSize
+              + " bytes");
+    }
     positive("batchSize", batchSize);
     positive("maxAttempts", maxAttempts);
     positive("overflowTimeout", overflowTimeout);
     positive("confirmTimeout", confirmTimeout);
+    positive("connectionTimeout", connectionTimeout);
     positive("initialBackoff", initialBackoff);
     positive("maxBackoff", maxBackoff);
     positive("shutdownTimeout", shutdownTimeout);
@@ -369,7 +375,7 @@ public final class AuditorBuilder {
     if (deliveryMode == DeliveryMode.TRANSACTIONAL
         && !(store instanceof TransactionalBackingStore)) {
       throw new IllegalArgumentException(
-          "deliveryMode TRANSACTIONAL (audit.delivery-mode=transactional) needs a store that can"
+          "deliveryMode is TRANSACTIONAL, which needs a store that can"
               + " join the caller's transaction, such as the sql store on the application's"
               + " DataSource; the "
               + store.type()
@@ -381,7 +387,7 @@ public final class AuditorBuilder {
             name,
             clock,
             observer,
-            maxEventSize,
+            (int) maxEventSize,
             new WireFormat(messageFormat, osloPublisherId, osloEventType),
             overflowPolicy,
             overflowTimeout,

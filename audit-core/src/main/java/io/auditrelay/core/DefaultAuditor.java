@@ -180,7 +180,7 @@ final class DefaultAuditor implements Auditor {
                       + body.length
                       + " bytes serialized, more than the maximum of "
                       + maxEventSize
-                      + " (audit.publish.max-event-size); shorten attachments or names")));
+                      + " bytes (maxEventSize); shorten attachments or names")));
     }
     return new SerializedEvent(event.id(), body);
   }
@@ -235,7 +235,7 @@ final class DefaultAuditor implements Auditor {
       metrics.lost().increment(lost);
       log.error(
           "Audit events LOST at shutdown of Auditor '{}': {} event(s) could not be published or"
-              + " stored within audit.shutdown.timeout={} ({} store)",
+              + " stored within shutdownTimeout={} ({} store)",
           name,
           lost,
           shutdownTimeout,

@@ -51,10 +51,8 @@ record OwnConnection(
     String name) {
 
   private static final Logger log = LoggerFactory.getLogger(OwnConnection.class);
-  private static final String URI_SETTING =
-      "rabbitUri (audit.rabbitmq.url, env AUDIT_RABBITMQ_URL)";
-  private static final String ADDRESSES_SETTING =
-      "rabbitAddresses (audit.rabbitmq.addresses, env AUDIT_RABBITMQ_ADDRESSES)";
+  private static final String URI_SETTING = "rabbitUri";
+  private static final String ADDRESSES_SETTING = "rabbitAddresses";
 
   /**
    * The connection factory; the caller owns it.
@@ -93,11 +91,26 @@ record OwnConnection(
     // As Spring's own CachingConnectionFactory(): the publisher reopens what it needs itself.
     rabbit.setAutomaticRecoveryEnabled(false);
     rabbit.setUsername(
-        pick("username", parsed == null ? null : parsed.username(), username, "guest"));
+        pick(
+            "username",
+            "rabbitUsername",
+            parsed == null ? null : parsed.username(),
+            username,
+            "guest"));
     rabbit.setPassword(
-        pick("password", parsed == null ? null : parsed.password(), password, "guest"));
+        pick(
+            "password",
+            "rabbitPassword",
+            parsed == null ? null : parsed.password(),
+            password,
+            "guest"));
     rabbit.setVirtualHost(
-        pick("virtual host", parsed == null ? null : parsed.virtualHost(), virtualHost, "/"));
+        pick(
+            "virtual host",
+            "rabbitVirtualHost",
+            parsed == null ? null : parsed.virtualHost(),
+            virtualHost,
+            "/"));
     rabbit.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, connectionTimeout.toMillis()));
     rabbit.setHandshakeTimeout((int) Math.min(Integer.MAX_VALUE, connectionTimeout.toMillis()));
     SaslMechanism mechanism = sasl;
@@ -107,9 +120,9 @@ record OwnConnection(
     if (mechanism == SaslMechanism.EXTERNAL) {
       if (!secure) {
         throw new IllegalArgumentException(
-            "The EXTERNAL SASL mechanism (audit.rabbitmq.sasl-mechanism) authenticates with the"
-                + " client certificate of a TLS connection: switch TLS on (amqps://,"
-                + " audit.rabbitmq.ssl.enabled or an SSL bundle with a key store)");
+            "The EXTERNAL SASL mechanism (saslMechanism) authenticates with the client"
+                + " certificate of a TLS connection: switch TLS on (an amqps:// rabbitUri, or tls"
+                + " with an sslContext whose key manager holds the certificate)");
       }
       rabbit.setSaslConfig(DefaultSaslConfig.EXTERNAL);
     }
@@ -193,15 +206,19 @@ record OwnConnection(
 
   /** Value from the URI or from its own setting: one of them, never two that differ. */
   private static String pick(
-      String what, @Nullable String fromUri, @Nullable String fromSetting, String fallback) {
+      String what,
+      String setting,
+      @Nullable String fromUri,
+      @Nullable String fromSetting,
+      String fallback) {
     if (fromUri != null && fromSetting != null && !fromUri.equals(fromSetting)) {
       throw new IllegalArgumentException(
           "The "
               + what
               + " is given twice, in "
               + URI_SETTING
-              + " and on its own (audit.rabbitmq."
-              + what.replace(' ', '-')
+              + " and on its own ("
+              + setting
               + "), with different values: give it once");
     }
     return fromUri != null ? fromUri : fromSetting != null ? fromSetting : fallback;

@@ -71,7 +71,7 @@ class BadInputTests extends BrokerTestSupport {
               .build();
       assertThatThrownBy(() -> auditor.record(oversized))
           .isInstanceOf(CadfValidationException.class)
-          .hasMessageContaining("audit.publish.max-event-size");
+          .hasMessageContaining("(maxEventSize)");
 
       accepted.add(auditor.record(TestEvents.event("bad", good)));
       keys.add(TestEvents.key("bad", good++));

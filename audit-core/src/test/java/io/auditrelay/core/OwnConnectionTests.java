@@ -64,7 +64,7 @@ class OwnConnectionTests {
           .satisfies(
               e ->
                   assertThat(e.getMessage())
-                      .contains("audit.rabbitmq.url", "AUDIT_RABBITMQ_URL", "percent-encode", "%2F")
+                      .contains("rabbitUri", "percent-encode", "%2F")
                       .doesNotContain("retPW"));
       assertThat(logs.text()).doesNotContain("retPW");
     }
@@ -176,7 +176,7 @@ class OwnConnectionTests {
   void refusesAddressesThatAreNotHostAndPort(String addresses) {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> builder().rabbitAddresses(addresses).build())
-        .withMessageContaining("audit.rabbitmq.addresses")
+        .withMessageContaining("rabbitAddresses")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("guest"));
   }
 

@@ -71,7 +71,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
    * @param applicationDataSource the application's DataSource, asked for only when needed; may
    *     supply null when there is none
    * @param migrationEnabled false to never run the migrations, whatever {@code skip_migration} says
-   *     (property {@code audit.sql.migration.enabled})
+   *     (the Spring Boot property {@code audit.sql.migrate})
    */
   public JdbcBackingStoreFactory(
       Supplier<@Nullable DataSource> applicationDataSource, boolean migrationEnabled) {
@@ -268,8 +268,11 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
                   + ")"
                   + (migrated
                       ? ""
-                      : "; migrations are off (skip_migration or audit.sql.migration.enabled):"
-                          + " create them with the scripts of docs/sql-store.md"),
+                      : "; migrations are off (the param skip_migration, or audit.sql.migrate=false"
+                          + " under Spring Boot): create them with the scripts "
+                          + dialect.location().substring("classpath:".length())
+                          + "/V*.sql of the audit-backing-store-jdbc jar, or let the store"
+                          + " create them"),
               e);
         }
       }

@@ -48,8 +48,10 @@ final class SchemaMigration {
               + tableName
               + " failed ("
               + e.getMessage()
-              + "); fix the database or set param skip_migration and create them with the"
-              + " scripts of docs/sql-store.md",
+              + "); fix the database, or set the param skip_migration and create them with the"
+              + " scripts "
+              + dialect.location().substring("classpath:".length())
+              + "/V*.sql of the audit-backing-store-jdbc jar",
           e);
     } catch (SQLException e) {
       throw new BackingStoreException(

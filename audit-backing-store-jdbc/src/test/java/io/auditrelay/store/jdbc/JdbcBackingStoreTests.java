@@ -301,7 +301,7 @@ class JdbcBackingStoreTests {
     assertThatThrownBy(() -> h2.open(table, Map.of("skip_migration", true)))
         .isInstanceOf(BackingStoreException.class)
         .hasMessageContaining("missing or incomplete")
-        .hasMessageContaining("docs/sql-store.md");
+        .hasMessageContaining("db/audit/h2/V*.sql of the audit-backing-store-jdbc jar");
 
     open(h2, table).close(); // creates them
     BackingStore store = open(h2, table, Map.of("skip_migration", true));

@@ -11,4 +11,8 @@ public class AuditConfigurationException extends IllegalArgumentException {
   public AuditConfigurationException(String message) {
     super(message);
   }
+
+  public AuditConfigurationException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -15,7 +15,8 @@ public final class AuditConfigurationFailureAnalyzer
     }
     return new FailureAnalysis(
         "Audit Relay is not configured correctly: " + cause.getMessage(),
-        "Fix the property or environment variable named above (see docs/configuration.md).",
+        "Change the property or environment variable named above to a value the message accepts;"
+            + " or set audit.enabled=false (env AUDIT_ENABLED=false) to start without auditing.",
         cause);
   }
 }

@@ -31,7 +31,7 @@ public class AuditProperties {
   private @Nullable String backingStore;
 
   /** When events go to the backing store. */
-  private DeliveryMode deliveryMode = DeliveryMode.BUFFER_ON_FAILURE;
+  private @Nullable DeliveryMode deliveryMode;
 
   private final Rabbitmq rabbitmq = new Rabbitmq();
 
@@ -67,11 +67,11 @@ public class AuditProperties {
     this.backingStore = backingStore;
   }
 
-  public DeliveryMode getDeliveryMode() {
+  public @Nullable DeliveryMode getDeliveryMode() {
     return deliveryMode;
   }
 
-  public void setDeliveryMode(DeliveryMode deliveryMode) {
+  public void setDeliveryMode(@Nullable DeliveryMode deliveryMode) {
     this.deliveryMode = deliveryMode;
   }
 
@@ -129,10 +129,10 @@ public class AuditProperties {
     private @Nullable List<String> addresses;
 
     /** Order in which the addresses are tried on each connect. */
-    private AddressShuffleMode addressShuffleMode = AddressShuffleMode.NONE;
+    private @Nullable AddressShuffleMode addressShuffleMode;
 
     /** How Audit Relay's own connection authenticates. */
-    private SaslMechanism saslMechanism = SaslMechanism.PLAIN;
+    private @Nullable SaslMechanism saslMechanism;
 
     /** TLS of Audit Relay's own connection. */
     private final Ssl ssl = new Ssl();
@@ -156,25 +156,25 @@ public class AuditProperties {
     private @Nullable String queueName;
 
     /** Type of the declared queue. */
-    private QueueType queueType = QueueType.CLASSIC;
+    private @Nullable QueueType queueType;
 
     /** Whether to declare the durable queue. Switch off for brokers managed elsewhere. */
-    private boolean declareQueue = true;
+    private @Nullable Boolean declareQueue;
 
     /** Exchange to publish to; empty for the default exchange. */
-    private String exchange = "";
+    private @Nullable String exchange;
 
     /** Routing key; defaults to the queue name. */
     private @Nullable String routingKey;
 
     /** Format of the message body. */
-    private MessageFormat messageFormat = MessageFormat.CADF;
+    private @Nullable MessageFormat messageFormat;
 
     /** publisher_id of oslo notifications. */
-    private String osloPublisherId = "audit-relay";
+    private @Nullable String osloPublisherId;
 
     /** event_type of oslo notifications. */
-    private String osloEventType = "audit.http.request";
+    private @Nullable String osloEventType;
 
     public @Nullable String getUrl() {
       return url;
@@ -192,19 +192,19 @@ public class AuditProperties {
       this.addresses = addresses;
     }
 
-    public AddressShuffleMode getAddressShuffleMode() {
+    public @Nullable AddressShuffleMode getAddressShuffleMode() {
       return addressShuffleMode;
     }
 
-    public void setAddressShuffleMode(AddressShuffleMode addressShuffleMode) {
+    public void setAddressShuffleMode(@Nullable AddressShuffleMode addressShuffleMode) {
       this.addressShuffleMode = addressShuffleMode;
     }
 
-    public SaslMechanism getSaslMechanism() {
+    public @Nullable SaslMechanism getSaslMechanism() {
       return saslMechanism;
     }
 
-    public void setSaslMechanism(SaslMechanism saslMechanism) {
+    public void setSaslMechanism(@Nullable SaslMechanism saslMechanism) {
       this.saslMechanism = saslMechanism;
     }
 
@@ -260,27 +260,27 @@ public class AuditProperties {
       this.queueName = queueName;
     }
 
-    public QueueType getQueueType() {
+    public @Nullable QueueType getQueueType() {
       return queueType;
     }
 
-    public void setQueueType(QueueType queueType) {
+    public void setQueueType(@Nullable QueueType queueType) {
       this.queueType = queueType;
     }
 
-    public boolean isDeclareQueue() {
+    public @Nullable Boolean getDeclareQueue() {
       return declareQueue;
     }
 
-    public void setDeclareQueue(boolean declareQueue) {
+    public void setDeclareQueue(@Nullable Boolean declareQueue) {
       this.declareQueue = declareQueue;
     }
 
-    public String getExchange() {
+    public @Nullable String getExchange() {
       return exchange;
     }
 
-    public void setExchange(String exchange) {
+    public void setExchange(@Nullable String exchange) {
       this.exchange = exchange;
     }
 
@@ -292,27 +292,27 @@ public class AuditProperties {
       this.routingKey = routingKey;
     }
 
-    public MessageFormat getMessageFormat() {
+    public @Nullable MessageFormat getMessageFormat() {
       return messageFormat;
     }
 
-    public void setMessageFormat(MessageFormat messageFormat) {
+    public void setMessageFormat(@Nullable MessageFormat messageFormat) {
       this.messageFormat = messageFormat;
     }
 
-    public String getOsloPublisherId() {
+    public @Nullable String getOsloPublisherId() {
       return osloPublisherId;
     }
 
-    public void setOsloPublisherId(String osloPublisherId) {
+    public void setOsloPublisherId(@Nullable String osloPublisherId) {
       this.osloPublisherId = osloPublisherId;
     }
 
-    public String getOsloEventType() {
+    public @Nullable String getOsloEventType() {
       return osloEventType;
     }
 
-    public void setOsloEventType(String osloEventType) {
+    public void setOsloEventType(@Nullable String osloEventType) {
       this.osloEventType = osloEventType;
     }
 
@@ -344,7 +344,7 @@ public class AuditProperties {
     private @Nullable String bundle;
 
     /** Whether the server's certificate must name the host connected to. */
-    private boolean verifyHostname = true;
+    private @Nullable Boolean verifyHostname;
 
     public @Nullable Boolean getEnabled() {
       return enabled;
@@ -362,11 +362,11 @@ public class AuditProperties {
       this.bundle = bundle;
     }
 
-    public boolean isVerifyHostname() {
+    public @Nullable Boolean getVerifyHostname() {
       return verifyHostname;
     }
 
-    public void setVerifyHostname(boolean verifyHostname) {
+    public void setVerifyHostname(@Nullable Boolean verifyHostname) {
       this.verifyHostname = verifyHostname;
     }
   }
@@ -375,35 +375,35 @@ public class AuditProperties {
   public static class Overflow {
 
     /** Block (up to the timeout, then throw) or fail (throw at once). */
-    private OverflowPolicy policy = OverflowPolicy.BLOCK;
+    private @Nullable OverflowPolicy policy;
 
     /** How long record() waits for room under the block policy. */
-    private Duration timeout = Duration.ofSeconds(5);
+    private @Nullable Duration timeout;
 
     /** Capacity of the hand-off queue between record() and the delivery thread, in events. */
-    private int queueCapacity = 10_000;
+    private @Nullable Integer queueCapacity;
 
-    public OverflowPolicy getPolicy() {
+    public @Nullable OverflowPolicy getPolicy() {
       return policy;
     }
 
-    public void setPolicy(OverflowPolicy policy) {
+    public void setPolicy(@Nullable OverflowPolicy policy) {
       this.policy = policy;
     }
 
-    public Duration getTimeout() {
+    public @Nullable Duration getTimeout() {
       return timeout;
     }
 
-    public void setTimeout(Duration timeout) {
+    public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
 
-    public int getQueueCapacity() {
+    public @Nullable Integer getQueueCapacity() {
       return queueCapacity;
     }
 
-    public void setQueueCapacity(int queueCapacity) {
+    public void setQueueCapacity(@Nullable Integer queueCapacity) {
       this.queueCapacity = queueCapacity;
     }
   }
@@ -412,35 +412,35 @@ public class AuditProperties {
   public static class Drain {
 
     /** First retry delay after the broker failed; doubles up to max-backoff, with jitter. */
-    private Duration initialBackoff = Duration.ofMillis(100);
+    private @Nullable Duration initialBackoff;
 
     /** Longest retry delay while the broker is away. */
-    private Duration maxBackoff = Duration.ofSeconds(5);
+    private @Nullable Duration maxBackoff;
 
     /** Rejections of one stored event by the broker before it is quarantined. */
-    private int maxAttempts = 5;
+    private @Nullable Integer maxAttempts;
 
-    public Duration getInitialBackoff() {
+    public @Nullable Duration getInitialBackoff() {
       return initialBackoff;
     }
 
-    public void setInitialBackoff(Duration initialBackoff) {
+    public void setInitialBackoff(@Nullable Duration initialBackoff) {
       this.initialBackoff = initialBackoff;
     }
 
-    public Duration getMaxBackoff() {
+    public @Nullable Duration getMaxBackoff() {
       return maxBackoff;
     }
 
-    public void setMaxBackoff(Duration maxBackoff) {
+    public void setMaxBackoff(@Nullable Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
     }
 
-    public int getMaxAttempts() {
+    public @Nullable Integer getMaxAttempts() {
       return maxAttempts;
     }
 
-    public void setMaxAttempts(int maxAttempts) {
+    public void setMaxAttempts(@Nullable Integer maxAttempts) {
       this.maxAttempts = maxAttempts;
     }
   }
@@ -449,46 +449,46 @@ public class AuditProperties {
   public static class Publish {
 
     /** Events per published batch; up to ten batches in flight, a drain claims up to ten. */
-    private int batchSize = 100;
+    private @Nullable Integer batchSize;
 
     /** How long to wait for a batch's confirms before treating them as not delivered. */
-    private Duration confirmTimeout = Duration.ofSeconds(10);
+    private @Nullable Duration confirmTimeout;
 
     /** TCP connection timeout of Audit Relay's own connection. */
-    private Duration connectionTimeout = Duration.ofSeconds(5);
+    private @Nullable Duration connectionTimeout;
 
     /** Largest serialized event record() accepts. */
-    private DataSize maxEventSize = DataSize.ofMegabytes(1);
+    private @Nullable DataSize maxEventSize;
 
-    public int getBatchSize() {
+    public @Nullable Integer getBatchSize() {
       return batchSize;
     }
 
-    public void setBatchSize(int batchSize) {
+    public void setBatchSize(@Nullable Integer batchSize) {
       this.batchSize = batchSize;
     }
 
-    public Duration getConfirmTimeout() {
+    public @Nullable Duration getConfirmTimeout() {
       return confirmTimeout;
     }
 
-    public void setConfirmTimeout(Duration confirmTimeout) {
+    public void setConfirmTimeout(@Nullable Duration confirmTimeout) {
       this.confirmTimeout = confirmTimeout;
     }
 
-    public Duration getConnectionTimeout() {
+    public @Nullable Duration getConnectionTimeout() {
       return connectionTimeout;
     }
 
-    public void setConnectionTimeout(Duration connectionTimeout) {
+    public void setConnectionTimeout(@Nullable Duration connectionTimeout) {
       this.connectionTimeout = connectionTimeout;
     }
 
-    public DataSize getMaxEventSize() {
+    public @Nullable DataSize getMaxEventSize() {
       return maxEventSize;
     }
 
-    public void setMaxEventSize(DataSize maxEventSize) {
+    public void setMaxEventSize(@Nullable DataSize maxEventSize) {
       this.maxEventSize = maxEventSize;
     }
   }
@@ -516,13 +516,13 @@ public class AuditProperties {
   public static class Shutdown {
 
     /** How long shutdown may take to publish or store what was accepted. */
-    private Duration timeout = Duration.ofSeconds(10);
+    private @Nullable Duration timeout;
 
-    public Duration getTimeout() {
+    public @Nullable Duration getTimeout() {
       return timeout;
     }
 
-    public void setTimeout(Duration timeout) {
+    public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
   }

@@ -5,9 +5,10 @@ import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorBuilder;
 import io.auditrelay.store.BackingStore;
-import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.util.unit.DataSize;
 
 /** Turns {@link AuditProperties} into an {@link Auditor}, checking every value with its name. */
 final class AuditorFactory {
@@ -22,8 +23,7 @@ final class AuditorFactory {
 
   Auditor create(BackingStore store, List<AuditorBuilderCustomizer> customizers) {
     AuditProperties.Rabbitmq rabbit = properties.getRabbitmq();
-    String queue = rabbit.getQueueName();
-    if (queue == null || queue.isBlank()) {
+    if (rabbit.getQueueName() == null || rabbit.getQueueName().isBlank()) {
       throw new AuditConfigurationException(
           "audit.rabbitmq.queue-name (env AUDIT_RABBITMQ_QUEUE_NAME) is required when auditing is"
               + " enabled: set it to the queue that receives the audit events, or set"
@@ -32,62 +32,43 @@ final class AuditorFactory {
     AuditorBuilder builder =
         Auditor.builder()
             .name("default")
-            .queueName(queue)
-            .queueType(rabbit.getQueueType())
-            .declareQueue(rabbit.isDeclareQueue())
-            .exchange(rabbit.getExchange())
-            .messageFormat(rabbit.getMessageFormat())
-            .osloPublisherId(rabbit.getOsloPublisherId())
-            .osloEventType(rabbit.getOsloEventType())
             .backingStore(store)
             .closeStore(false) // the store is a bean; Spring closes it after the Auditor
             .shutdownHook(false) // the application context stops the Auditor
-            .deliveryMode(properties.getDeliveryMode())
-            .overflowPolicy(properties.getOverflow().getPolicy())
-            .overflowTimeout(
-                duration("audit.overflow.timeout", properties.getOverflow().getTimeout()))
-            .queueCapacity(
-                positive(
-                    "audit.overflow.queue-capacity", properties.getOverflow().getQueueCapacity()))
-            .batchSize(positive("audit.publish.batch-size", properties.getPublish().getBatchSize()))
-            .confirmTimeout(
-                duration(
-                    "audit.publish.confirm-timeout", properties.getPublish().getConfirmTimeout()))
-            .connectionTimeout(
-                duration(
-                    "audit.publish.connection-timeout",
-                    properties.getPublish().getConnectionTimeout()))
-            .maxEventSize(maxEventSize())
-            .initialBackoff(
-                duration("audit.drain.initial-backoff", properties.getDrain().getInitialBackoff()))
-            .maxBackoff(duration("audit.drain.max-backoff", properties.getDrain().getMaxBackoff()))
-            .maxAttempts(
-                positive("audit.drain.max-attempts", properties.getDrain().getMaxAttempts()))
-            .shutdownTimeout(
-                duration("audit.shutdown.timeout", properties.getShutdown().getTimeout()))
             .observer(observer());
-    if (rabbit.getRoutingKey() != null) {
-      builder.routingKey(rabbit.getRoutingKey());
-    }
+    // Only what is set: every default is the builder's, which also validates every value.
+    PropertyMapper map = PropertyMapper.get();
+    map.from(rabbit::getQueueName).to(builder::queueName);
+    map.from(rabbit::getQueueType).to(builder::queueType);
+    map.from(rabbit::getDeclareQueue).to(builder::declareQueue);
+    map.from(rabbit::getExchange).to(builder::exchange);
+    map.from(rabbit::getRoutingKey).to(builder::routingKey);
+    map.from(rabbit::getMessageFormat).to(builder::messageFormat);
+    map.from(rabbit::getOsloPublisherId).to(builder::osloPublisherId);
+    map.from(rabbit::getOsloEventType).to(builder::osloEventType);
+    map.from(properties::getDeliveryMode).to(builder::deliveryMode);
+    AuditProperties.Overflow overflow = properties.getOverflow();
+    map.from(overflow::getPolicy).to(builder::overflowPolicy);
+    map.from(overflow::getTimeout).to(builder::overflowTimeout);
+    map.from(overflow::getQueueCapacity).to(builder::queueCapacity);
+    AuditProperties.Publish publish = properties.getPublish();
+    map.from(publish::getBatchSize).to(builder::batchSize);
+    map.from(publish::getConfirmTimeout).to(builder::confirmTimeout);
+    map.from(publish::getConnectionTimeout).to(builder::connectionTimeout);
+    map.from(publish::getMaxEventSize).as(DataSize::toBytes).to(builder::maxEventSize);
+    AuditProperties.Drain drain = properties.getDrain();
+    map.from(drain::getInitialBackoff).to(builder::initialBackoff);
+    map.from(drain::getMaxBackoff).to(builder::maxBackoff);
+    map.from(drain::getMaxAttempts).to(builder::maxAttempts);
+    map.from(properties.getShutdown()::getTimeout).to(builder::shutdownTimeout);
     customizers.forEach(customizer -> customizer.customize(builder));
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
-      // e.g. transactional delivery with a store that cannot join transactions
-      throw new AuditConfigurationException(e.getMessage());
+      // The builder names its own settings: name the properties instead (its message is all
+      // there is to say, so it is not kept as the cause: the report shows one message).
+      throw new AuditConfigurationException(AuditSettingNames.translate(e.getMessage()));
     }
-  }
-
-  private int maxEventSize() {
-    long bytes = properties.getPublish().getMaxEventSize().toBytes();
-    if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-      throw new AuditConfigurationException(
-          "audit.publish.max-event-size (env AUDIT_PUBLISH_MAX_EVENT_SIZE) must be a positive size"
-              + " up to 2GB such as 1MB, not "
-              + bytes
-              + " bytes");
-    }
-    return (int) bytes;
   }
 
   Resource observer() {
@@ -105,29 +86,5 @@ final class AuditorFactory {
               + "'");
     }
     return Resource.builder(id, observer.getTypeUri()).name(name).build();
-  }
-
-  static int positive(String property, int value) {
-    if (value < 1) {
-      throw new AuditConfigurationException(
-          property
-              + " (env "
-              + AuditEnvironmentVariables.variable(property)
-              + ") must be positive, not "
-              + value);
-    }
-    return value;
-  }
-
-  static Duration duration(String property, Duration value) {
-    if (value.isZero() || value.isNegative()) {
-      throw new AuditConfigurationException(
-          property
-              + " (env "
-              + AuditEnvironmentVariables.variable(property)
-              + ") must be a positive duration such as 5s, not "
-              + value);
-    }
-    return value;
   }
 }

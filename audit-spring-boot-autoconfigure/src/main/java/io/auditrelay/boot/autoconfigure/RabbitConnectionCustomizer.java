@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -114,9 +115,10 @@ final class RabbitConnectionCustomizer implements AuditorBuilderCustomizer {
       throw new AuditConfigurationException(
           "audit.rabbitmq.ssl.bundle is set but audit.rabbitmq.ssl.enabled is false: remove one");
     }
-    builder.verifyHostname(ssl.isVerifyHostname());
-    builder.addressShuffleMode(rabbit.getAddressShuffleMode());
-    builder.saslMechanism(rabbit.getSaslMechanism());
+    PropertyMapper map = PropertyMapper.get();
+    map.from(ssl::getVerifyHostname).to(builder::verifyHostname);
+    map.from(rabbit::getAddressShuffleMode).to(builder::addressShuffleMode);
+    map.from(rabbit::getSaslMechanism).to(builder::saslMechanism);
   }
 
   /** The own connection's brokers: its addresses, its host and port, or Boot's. */

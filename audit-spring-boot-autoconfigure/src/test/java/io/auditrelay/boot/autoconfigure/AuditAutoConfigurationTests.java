@@ -290,7 +290,8 @@ class AuditAutoConfigurationTests {
                     .getFailure()
                     .rootCause()
                     .isInstanceOf(AuditConfigurationException.class)
-                    .hasMessageContaining("audit.delivery-mode=transactional")
+                    .hasMessageContaining(
+                        "audit.delivery-mode (env AUDIT_DELIVERY_MODE) is TRANSACTIONAL")
                     .hasMessageContaining("the memory store cannot"));
   }
 
@@ -309,7 +310,8 @@ class AuditAutoConfigurationTests {
                 assertThat(context)
                     .getFailure()
                     .hasStackTraceContaining("missing or incomplete")
-                    .hasStackTraceContaining("docs/sql-store.md"));
+                    .hasStackTraceContaining("audit.sql.migrate=false")
+                    .hasStackTraceContaining("db/audit/h2/V*.sql"));
   }
 
   @Test
