@@ -6,9 +6,6 @@ import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.TransactionalBackingStore;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +15,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -46,7 +43,7 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
   private static final Logger log = LoggerFactory.getLogger(JdbcBackingStore.class);
   private static final int MAX_ID_LENGTH = 128;
 
-  private final EventRows rows;
+  private final EventTable rows;
   private final Claims claims;
   private final @Nullable AutoCloseable ownPool;
   private final int batchSize;
@@ -56,7 +53,7 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
   private volatile boolean closed;
 
   JdbcBackingStore(
-      EventRows rows,
+      EventTable rows,
       boolean skipLocked,
       @Nullable AutoCloseable ownPool,
       int batchSize,
@@ -76,7 +73,7 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
 
   /** The timeout of every statement (param {@code statement_timeout_seconds}). */
   int statementTimeoutSeconds() {
-    return rows.timeoutSeconds();
+    return rows.database().timeoutSeconds();
   }
 
   /** The store's own pool when it was given a {@code url}, else null. */
@@ -102,14 +99,15 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
       long now = rows.clock().millis();
       rows.estimate().beginChange();
       try {
-        rows.inTransaction(
-            connection -> {
-              insert(connection, batch, texts, now);
-              return null;
-            });
+        rows.database()
+            .inTransaction(
+                jdbc -> {
+                  rows.insert(jdbc, batch, texts, now, batchSize);
+                  return null;
+                });
         rows.estimate().appended(batch.size(), bytes(batch), Instant.ofEpochMilli(now));
-      } catch (SQLException e) {
-        throw rows.failure("appending " + batch.size() + " events", e);
+      } catch (DataAccessException e) {
+        throw SqlFailures.failure(rows.tableName(), "appending " + batch.size() + " events", e);
       } finally {
         rows.estimate().endChange();
       }
@@ -125,7 +123,7 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
       return false;
     }
     ensureOpen();
-    DataSource dataSource = rows.dataSource();
+    DataSource dataSource = rows.database().application();
     if (TransactionSynchronizationManager.getResource(dataSource) == null) {
       throw new BackingStoreException(
           "sql store: the active transaction does not use the DataSource of the audit table "
@@ -139,14 +137,12 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     ensureCapacity(1);
     long now = rows.clock().millis();
     rows.estimate().beginChange();
-    Connection connection = DataSourceUtils.getConnection(dataSource);
     try {
-      insert(connection, one, texts, now);
-    } catch (SQLException e) {
+      rows.insert(rows.database().callerJdbc(), one, texts, now, batchSize);
+    } catch (DataAccessException e) {
       rows.estimate().endChange();
-      throw rows.failure("inserting event " + event.id() + " in the caller's transaction", e);
-    } finally {
-      DataSourceUtils.releaseConnection(connection, dataSource);
+      throw SqlFailures.failure(
+          rows.tableName(), "inserting event " + event.id() + " in the caller's transaction", e);
     }
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
@@ -243,26 +239,6 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
   @Override
   public String toString() {
     return "JdbcBackingStore[" + rows.tableName() + "]";
-  }
-
-  private void insert(
-      Connection connection, List<SerializedEvent> batch, List<String> texts, long now)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(rows.sql().insert())) {
-      statement.setQueryTimeout(rows.timeoutSeconds());
-      for (int i = 0; i < batch.size(); i++) {
-        SerializedEvent event = batch.get(i);
-        statement.setString(1, event.id());
-        statement.setString(2, texts.get(i));
-        statement.setInt(3, event.payload().length);
-        statement.setLong(4, Payloads.crc(event.payload()));
-        statement.setLong(5, now);
-        statement.addBatch();
-        if ((i + 1) % batchSize == 0 || i == batch.size() - 1) {
-          statement.executeBatch();
-        }
-      }
-    }
   }
 
   private void ensureCapacity(int count) {

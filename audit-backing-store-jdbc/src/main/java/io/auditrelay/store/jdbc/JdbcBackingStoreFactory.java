@@ -9,7 +9,6 @@ import io.auditrelay.store.BackingStoreFactory;
 import io.auditrelay.store.Secrets;
 import io.auditrelay.store.StoreParams;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Set;
@@ -17,6 +16,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Builds the SQL store, type {@code sql}. Params:
@@ -162,15 +162,16 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
       if (migrate) {
         SchemaMigration.migrate(bounded, database.dialect(), tableName);
       }
-      checkTables(
-          bounded, database.dialect(), tableName, migrate, !skipLocked, statementTimeoutSeconds);
-      EventRows rows =
-          new EventRows(dataSource, database.dialect(), tableName, statementTimeoutSeconds, clock);
-      return new JdbcBackingStore(rows, skipLocked, ownPool, batchSize, maxEvents);
+      StoreDatabase store =
+          new StoreDatabase(dataSource, database.dialect(), statementTimeoutSeconds);
+      checkTables(store, tableName, migrate, !skipLocked);
+      return new JdbcBackingStore(
+          new EventTable(store, tableName, clock), skipLocked, ownPool, batchSize, maxEvents);
     } catch (SQLException e) {
       closeQuietly(ownPool);
       throw new BackingStoreException(
-          "sql store: cannot open the audit table " + tableName + ": " + EventRows.describe(e), e);
+          "sql store: cannot open the audit table " + tableName + ": " + SqlFailures.describe(e),
+          e);
     } catch (RuntimeException e) {
       closeQuietly(ownPool);
       throw e;
@@ -245,36 +246,28 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   }
 
   private static void checkTables(
-      DataSource dataSource,
-      SqlDialect dialect,
-      String tableName,
-      boolean migrated,
-      boolean leased,
-      int statementTimeoutSeconds)
-      throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      for (String probe : new SqlStatements(dialect, tableName).probes(leased)) {
-        try (PreparedStatement statement = connection.prepareStatement(probe)) {
-          statement.setQueryTimeout(statementTimeoutSeconds);
-          statement.executeQuery().close();
-        } catch (SQLException e) {
-          throw new BackingStoreException(
-              "sql store: the audit tables "
-                  + tableName
-                  + " and "
-                  + SqlStatements.quarantineTable(tableName)
-                  + " are missing or incomplete ("
-                  + EventRows.describe(e)
-                  + ")"
-                  + (migrated
-                      ? ""
-                      : "; migrations are off (the param skip_migration, or audit.sql.migrate=false"
-                          + " under Spring Boot): create them with the scripts "
-                          + dialect.location().substring("classpath:".length())
-                          + "/V*.sql of the audit-backing-store-jdbc jar, or let the store"
-                          + " create them"),
-              e);
-        }
+      StoreDatabase database, String tableName, boolean migrated, boolean leased) {
+    SqlDialect dialect = database.dialect();
+    for (String probe : new SqlStatements(dialect, tableName).probes(leased)) {
+      try {
+        database.jdbc().query(probe, rows -> {});
+      } catch (DataAccessException e) {
+        throw new BackingStoreException(
+            "sql store: the audit tables "
+                + tableName
+                + " and "
+                + SqlStatements.quarantineTable(tableName)
+                + " are missing or incomplete ("
+                + SqlFailures.describe(e)
+                + ")"
+                + (migrated
+                    ? ""
+                    : "; migrations are off (the param skip_migration, or audit.sql.migrate=false"
+                        + " under Spring Boot): create them with the scripts "
+                        + dialect.location().substring("classpath:".length())
+                        + "/V*.sql of the audit-backing-store-jdbc jar, or let the store"
+                        + " create them"),
+            e);
       }
     }
   }

@@ -2,15 +2,13 @@ package io.auditrelay.store.jdbc;
 
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Claims with a lease, for MariaDB before 10.6 and MySQL before 8.0, which have no {@code SKIP
@@ -25,10 +23,10 @@ final class LeasedClaims implements Claims {
   /** How long a claim is held: far beyond the publisher's confirm timeout. */
   static final long LEASE_MILLIS = 60_000;
 
-  private final EventRows rows;
+  private final EventTable rows;
   private final Map<Long, String> owners = new HashMap<>();
 
-  LeasedClaims(EventRows rows) {
+  LeasedClaims(EventTable rows) {
     this.rows = rows;
   }
 
@@ -36,35 +34,24 @@ final class LeasedClaims implements Claims {
   public Claim claim(int limit) {
     while (true) {
       String owner = UUID.randomUUID().toString();
-      List<StoredEvent> claimed = new ArrayList<>();
-      Map<StoredEvent, String> corrupt = new LinkedHashMap<>();
+      ClaimedRows read;
       try {
-        rows.inClaimTransaction(
-            connection -> {
-              try (PreparedStatement lease = connection.prepareStatement(rows.sql().lease())) {
-                lease.setQueryTimeout(rows.timeoutSeconds());
-                lease.setString(1, owner);
-                lease.setLong(2, LEASE_MILLIS);
-                lease.setLong(3, rows.claimBound(connection));
-                lease.setInt(4, limit);
-                lease.executeUpdate();
-              }
-              try (PreparedStatement read = connection.prepareStatement(rows.sql().leased())) {
-                read.setQueryTimeout(rows.timeoutSeconds());
-                read.setString(1, owner);
-                try (ResultSet result = read.executeQuery()) {
-                  EventRows.read(result, claimed, corrupt);
-                }
-              }
-              if (!corrupt.isEmpty()) {
-                rows.quarantineUnreadable(connection, corrupt, owner);
-              }
-              return null;
-            });
-      } catch (SQLException e) {
-        throw rows.failure("claiming events", e);
+        read =
+            rows.database()
+                .inClaimTransaction(
+                    jdbc -> {
+                      ClaimedRows leased = rows.leaseOldest(jdbc, owner, LEASE_MILLIS, limit);
+                      if (!leased.corrupt().isEmpty()) {
+                        // committed with the lease, by the template
+                        rows.quarantineUnreadable(jdbc, leased.corrupt(), owner, () -> {});
+                      }
+                      return leased;
+                    });
+      } catch (DataAccessException e) {
+        throw SqlFailures.failure(rows.tableName(), "claiming events", e);
       }
-      if (claimed.isEmpty() && !corrupt.isEmpty()) {
+      List<StoredEvent> claimed = read.readable();
+      if (claimed.isEmpty() && !read.corrupt().isEmpty()) {
         continue; // only unreadable rows, now in quarantine: look behind them
       }
       claimed.forEach(e -> owners.put(e.sequence(), owner));
@@ -78,10 +65,12 @@ final class LeasedClaims implements Claims {
       List<StoredEvent> events = lease.getValue();
       rows.estimate().beginChange();
       try {
-        int deleted = rows.inTransaction(c -> rows.delete(c, events, lease.getKey()));
+        int deleted =
+            rows.database().inTransaction(jdbc -> rows.delete(jdbc, events, lease.getKey()));
         rows.countRemoved(events, deleted);
-      } catch (SQLException e) {
-        throw rows.failure("acknowledging " + events.size() + " events", e);
+      } catch (DataAccessException e) {
+        throw SqlFailures.failure(
+            rows.tableName(), "acknowledging " + events.size() + " events", e);
       } finally {
         rows.estimate().endChange();
       }
@@ -94,13 +83,14 @@ final class LeasedClaims implements Claims {
     for (Map.Entry<String, List<StoredEvent>> lease : byOwner(claim).entrySet()) {
       List<StoredEvent> events = lease.getValue();
       try {
-        rows.inTransaction(
-            c -> {
-              rows.countAttempt(c, events, reason, lease.getKey());
-              return null;
-            });
-      } catch (SQLException e) {
-        throw rows.failure("releasing " + events.size() + " events", e);
+        rows.database()
+            .inTransaction(
+                jdbc -> {
+                  rows.countAttempt(jdbc, events, reason, lease.getKey());
+                  return null;
+                });
+      } catch (DataAccessException e) {
+        throw SqlFailures.failure(rows.tableName(), "releasing " + events.size() + " events", e);
       }
       forget(events);
     }
@@ -112,14 +102,15 @@ final class LeasedClaims implements Claims {
       List<StoredEvent> events = lease.getValue();
       rows.estimate().beginChange();
       try {
-        rows.inTransaction(
-            c -> {
-              rows.moveToQuarantine(c, events, reason, lease.getKey());
-              return null;
-            });
-        rows.estimate().quarantined(events.size(), EventRows.bytes(events));
-      } catch (SQLException e) {
-        throw rows.failure("quarantining " + events.size() + " events", e);
+        rows.database()
+            .inTransaction(
+                jdbc -> {
+                  rows.moveToQuarantine(jdbc, events, reason, lease.getKey());
+                  return null;
+                });
+        rows.estimate().quarantined(events.size(), EventTable.bytes(events));
+      } catch (DataAccessException e) {
+        throw SqlFailures.failure(rows.tableName(), "quarantining " + events.size() + " events", e);
       } finally {
         rows.estimate().endChange();
       }

@@ -2,9 +2,6 @@ package io.auditrelay.store.jdbc;
 
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Claims with {@code SELECT ... ORDER BY seq LIMIT n FOR UPDATE SKIP LOCKED}: the rows stay locked
@@ -26,52 +24,42 @@ final class LockedClaims implements Claims {
 
   private static final Logger log = LoggerFactory.getLogger(LockedClaims.class);
 
-  private final EventRows rows;
+  private final EventTable rows;
   private final Map<Long, OpenClaim> open = new HashMap<>();
 
-  LockedClaims(EventRows rows) {
+  LockedClaims(EventTable rows) {
     this.rows = rows;
   }
 
   @Override
   public Claim claim(int limit) {
     while (true) {
-      Connection connection;
+      OpenClaim transaction;
       try {
-        connection = rows.beginClaim();
+        transaction = rows.database().beginClaim();
       } catch (SQLException e) {
-        throw rows.failure("claiming events", e);
+        throw SqlFailures.failure(rows.tableName(), "claiming events", e);
       }
       try {
-        List<StoredEvent> claimed = new ArrayList<>();
-        Map<StoredEvent, String> corrupt = new LinkedHashMap<>();
-        long bound = rows.claimBound(connection);
-        try (PreparedStatement select = connection.prepareStatement(rows.sql().claim())) {
-          select.setQueryTimeout(rows.timeoutSeconds());
-          select.setLong(1, bound);
-          select.setInt(2, limit);
-          try (ResultSet result = select.executeQuery()) {
-            EventRows.read(result, claimed, corrupt);
-          }
-        }
-        if (!corrupt.isEmpty()) {
+        ClaimedRows read = rows.lockOldest(transaction.jdbc(), limit);
+        if (!read.corrupt().isEmpty()) {
           // Out of the queue at once; the readable rows are claimed again, freshly locked.
-          rows.quarantineUnreadable(connection, corrupt, null);
-          Jdbc.release(connection);
+          rows.quarantineUnreadable(transaction.jdbc(), read.corrupt(), null, transaction::commit);
           continue;
         }
+        List<StoredEvent> claimed = read.readable();
         if (claimed.isEmpty()) {
-          Jdbc.rollbackAndRelease(connection);
+          transaction.abandon();
           return Claim.empty();
         }
-        OpenClaim claim = new OpenClaim(connection, claimed);
-        claimed.forEach(e -> open.put(e.sequence(), claim));
+        transaction.hold(claimed);
+        claimed.forEach(e -> open.put(e.sequence(), transaction));
         return new Claim(claimed);
-      } catch (SQLException e) {
-        Jdbc.rollbackAndRelease(connection);
-        throw rows.failure("claiming events", e);
+      } catch (DataAccessException e) {
+        transaction.abandon();
+        throw SqlFailures.failure(rows.tableName(), "claiming events", e);
       } catch (RuntimeException e) {
-        Jdbc.rollbackAndRelease(connection);
+        transaction.abandon();
         throw e;
       }
     }
@@ -86,13 +74,14 @@ final class LockedClaims implements Claims {
       forget(transaction);
       rows.estimate().beginChange();
       try {
-        int deleted = rows.deleteAndCommit(transaction.connection(), events);
+        int deleted = rows.deleteAndCommit(transaction.jdbc(), events);
         transaction.commit();
         countQuarantined(transaction);
         rows.countRemoved(events, deleted);
-      } catch (SQLException e) {
+      } catch (SQLException | DataAccessException e) {
         transaction.abandon();
-        throw rows.failure("acknowledging " + events.size() + " events", e);
+        throw SqlFailures.failure(
+            rows.tableName(), "acknowledging " + events.size() + " events", e);
       } finally {
         rows.estimate().endChange();
       }
@@ -102,9 +91,10 @@ final class LockedClaims implements Claims {
       // them now, so they are not published again.
       rows.estimate().beginChange();
       try {
-        rows.countRemoved(stale, rows.inTransaction(c -> rows.delete(c, stale, null)));
-      } catch (SQLException e) {
-        throw rows.failure("acknowledging " + stale.size() + " events", e);
+        rows.countRemoved(
+            stale, rows.database().inTransaction(jdbc -> rows.delete(jdbc, stale, null)));
+      } catch (DataAccessException e) {
+        throw SqlFailures.failure(rows.tableName(), "acknowledging " + stale.size() + " events", e);
       } finally {
         rows.estimate().endChange();
       }
@@ -119,12 +109,12 @@ final class LockedClaims implements Claims {
       OpenClaim transaction = part.getKey();
       List<StoredEvent> events = part.getValue();
       try {
-        rows.countAttempt(transaction.connection(), events, reason, null);
-      } catch (SQLException e) {
+        rows.countAttempt(transaction.jdbc(), events, reason, null);
+      } catch (DataAccessException e) {
         // The attempt is not counted; the rows return to the head with the rollback.
         forget(transaction);
         transaction.abandon();
-        throw rows.failure("releasing " + events.size() + " events", e);
+        throw SqlFailures.failure(rows.tableName(), "releasing " + events.size() + " events", e);
       }
       finishIfResolved(transaction, events);
     }
@@ -137,12 +127,12 @@ final class LockedClaims implements Claims {
       OpenClaim transaction = part.getKey();
       List<StoredEvent> events = part.getValue();
       try {
-        rows.moveToQuarantine(transaction.connection(), events, reason, null);
-        transaction.quarantined(events.size(), EventRows.bytes(events));
-      } catch (SQLException e) {
+        rows.moveToQuarantine(transaction.jdbc(), events, reason, null);
+        transaction.quarantined(events.size(), EventTable.bytes(events));
+      } catch (DataAccessException e) {
         forget(transaction);
         transaction.abandon();
-        throw rows.failure("quarantining " + events.size() + " events", e);
+        throw SqlFailures.failure(rows.tableName(), "quarantining " + events.size() + " events", e);
       }
       finishIfResolved(transaction, events);
     }
@@ -184,7 +174,7 @@ final class LockedClaims implements Claims {
       countQuarantined(transaction);
     } catch (SQLException e) {
       transaction.abandon();
-      throw rows.failure("ending a claim", e);
+      throw SqlFailures.failure(rows.tableName(), "ending a claim", e);
     } finally {
       rows.estimate().endChange();
     }

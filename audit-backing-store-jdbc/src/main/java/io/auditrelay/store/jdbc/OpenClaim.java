@@ -6,27 +6,36 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.springframework.jdbc.core.JdbcOperations;
 
 /**
- * The transaction that holds the row locks of one claim (taken with {@code FOR UPDATE SKIP LOCKED})
- * while its events are published. Quarantine and release work inside it; it commits when the claim
- * is acknowledged or when every event of it has been dealt with, and its locks end with it. Used by
- * one thread at a time, under the store's lock.
+ * The transaction (and its connection, {@link StoreDatabase#beginClaim}) that holds the row locks
+ * of one claim (taken with {@code FOR UPDATE SKIP LOCKED}) while its events are published.
+ * Quarantine and release work inside it; it commits when the claim is acknowledged or when every
+ * event of it has been dealt with, and its locks end with it. Used by one thread at a time, under
+ * the store's lock.
  */
 final class OpenClaim {
 
   private final Connection connection;
+  private final JdbcOperations jdbc;
   private final Set<Long> unresolved = new HashSet<>();
   private long quarantinedEvents;
   private long quarantinedBytes;
 
-  OpenClaim(Connection connection, List<StoredEvent> events) {
+  OpenClaim(Connection connection, JdbcOperations jdbc) {
     this.connection = connection;
-    events.forEach(e -> unresolved.add(e.sequence()));
+    this.jdbc = jdbc;
   }
 
-  Connection connection() {
-    return connection;
+  /** Statements in this transaction. */
+  JdbcOperations jdbc() {
+    return jdbc;
+  }
+
+  /** The events this transaction holds. */
+  void hold(List<StoredEvent> events) {
+    events.forEach(e -> unresolved.add(e.sequence()));
   }
 
   /** Marks events as dealt with; true when none is left. */

@@ -58,7 +58,7 @@ final class SchemaMigration {
           "sql store: cannot lock the migration of the audit tables "
               + tableName
               + ": "
-              + EventRows.describe(e),
+              + SqlFailures.describe(e),
           e);
     }
   }

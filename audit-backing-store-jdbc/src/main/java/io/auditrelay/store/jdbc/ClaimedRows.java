@@ -1,0 +1,51 @@
+package io.auditrelay.store.jdbc;
+
+import io.auditrelay.store.StoredEvent;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/**
+ * Reads claimed rows (columns seq, event_id, payload, payload_bytes, payload_crc) and tells the
+ * readable ones from those whose payload changed or is NULL. Not thread-safe: one per read.
+ */
+final class ClaimedRows implements RowCallbackHandler {
+
+  private final List<StoredEvent> readable = new ArrayList<>();
+  private final Map<StoredEvent, String> corrupt = new LinkedHashMap<>();
+
+  @Override
+  public void processRow(ResultSet rows) throws SQLException {
+    long sequence = rows.getLong(1);
+    String id = rows.getString(2);
+    String text = rows.getString(3);
+    int length = rows.getInt(4);
+    long crc = rows.getLong(5);
+    byte[] payload = Payloads.bytes(text == null ? "" : text);
+    // As long as the row says, so that the quarantine counts what the backlog counted.
+    StoredEvent asCounted = new StoredEvent(sequence, id == null ? "" : id, new byte[length]);
+    if (id == null || text == null) {
+      corrupt.put(asCounted, "event id or payload is NULL");
+    } else if (payload.length != length) {
+      corrupt.put(asCounted, "payload is " + payload.length + " bytes, the row says " + length);
+    } else if (Payloads.crc(payload) != crc) {
+      corrupt.put(asCounted, "payload checksum mismatch (the row was changed)");
+    } else {
+      readable.add(new StoredEvent(sequence, id, payload));
+    }
+  }
+
+  /** The rows that read back as they were written, in sequence order. */
+  List<StoredEvent> readable() {
+    return readable;
+  }
+
+  /** The rows that did not, with the reason of each. */
+  Map<StoredEvent, String> corrupt() {
+    return corrupt;
+  }
+}
