@@ -6,7 +6,7 @@ import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ReturnListener;
 import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.auditrelay.store.Secrets;
+import io.auditrelay.secrets.Secrets;
 import java.io.IOException;
 import java.util.Map;
 import java.util.NavigableMap;

@@ -3,7 +3,7 @@ package io.auditrelay.core;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
-import io.auditrelay.store.Secrets;
+import io.auditrelay.secrets.Secrets;
 import io.auditrelay.store.SerializedEvent;
 import java.io.IOException;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.auditrelay.store;
 
+import io.auditrelay.secrets.Secrets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -2,11 +2,11 @@ package io.auditrelay.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.auditrelay.secrets.Secrets;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreConfigException;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFactory;
-import io.auditrelay.store.Secrets;
 import io.auditrelay.store.StoreParams;
 import java.sql.Connection;
 import java.sql.SQLException;

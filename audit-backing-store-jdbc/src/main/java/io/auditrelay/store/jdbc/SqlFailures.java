@@ -1,7 +1,7 @@
 package io.auditrelay.store.jdbc;
 
+import io.auditrelay.secrets.Secrets;
 import io.auditrelay.store.BackingStoreException;
-import io.auditrelay.store.Secrets;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import org.springframework.dao.DataAccessException;

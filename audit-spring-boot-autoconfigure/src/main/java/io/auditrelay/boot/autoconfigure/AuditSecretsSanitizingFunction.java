@@ -1,6 +1,6 @@
 package io.auditrelay.boot.autoconfigure;
 
-import io.auditrelay.store.Secrets;
+import io.auditrelay.secrets.Secrets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.springframework.boot.actuate.endpoint.SanitizableData;

@@ -1,4 +1,4 @@
-package io.auditrelay.store;
+package io.auditrelay.secrets;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
