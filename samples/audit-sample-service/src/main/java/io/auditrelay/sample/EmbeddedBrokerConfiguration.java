@@ -1,5 +1,6 @@
 package io.auditrelay.sample;
 
+import io.auditrelay.broker.EmbeddedAmqpBroker;
 import org.springframework.amqp.core.Queue;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,9 +24,9 @@ class EmbeddedBrokerConfiguration {
   @Bean
   DisposableBean embeddedBrokerShutdown() {
     return () -> {
-      EmbeddedBroker broker = EmbeddedBroker.current();
+      EmbeddedAmqpBroker broker = EmbeddedBroker.current();
       if (broker != null) {
-        broker.stopBroker();
+        broker.stop();
       }
     };
   }

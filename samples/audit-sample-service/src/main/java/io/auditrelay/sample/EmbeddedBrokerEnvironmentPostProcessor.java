@@ -1,5 +1,6 @@
 package io.auditrelay.sample;
 
+import io.auditrelay.broker.EmbeddedAmqpBroker;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -28,7 +29,7 @@ public final class EmbeddedBrokerEnvironmentPostProcessor implements Environment
     if (configured) {
       return;
     }
-    EmbeddedBroker broker = EmbeddedBroker.current();
+    EmbeddedAmqpBroker broker = EmbeddedBroker.current();
     if (broker == null || !broker.running()) {
       broker =
           EmbeddedBroker.start(

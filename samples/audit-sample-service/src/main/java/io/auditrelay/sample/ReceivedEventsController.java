@@ -35,13 +35,13 @@ class ReceivedEventsController {
 
   @PostMapping("/sample/broker/stop")
   ResponseEntity<Map<String, Object>> stop() {
-    EmbeddedBroker.current().stopBroker();
+    EmbeddedBroker.current().stop();
     return ResponseEntity.ok(Map.of("broker", "stopped"));
   }
 
   @PostMapping("/sample/broker/start")
   ResponseEntity<Map<String, Object>> start() {
-    EmbeddedBroker.current().startBroker();
+    EmbeddedBroker.current().startAgain();
     return ResponseEntity.ok(Map.of("broker", "started"));
   }
 }
