@@ -3,12 +3,9 @@ package io.auditrelay.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.auditrelay.boot.health.AuditHealthIndicator;
-import io.auditrelay.cadf.Actions;
 import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.cadf.CadfJson;
-import io.auditrelay.cadf.Outcome;
 import io.auditrelay.cadf.Resource;
-import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.testsupport.AmqpBroker;
@@ -55,12 +52,13 @@ class AuditAutoConfigurationIntegrationTests {
   }
 
   private static CadfEvent event() {
-    return CadfEvent.builder()
-        .action(Actions.CREATE)
-        .outcome(Outcome.SUCCESS)
-        .initiatorId("user-1")
-        .target(Resource.of("t-1", ResourceTypes.DATA))
-        .build();
+    return AuditAutoConfigurationTests.event();
+  }
+
+  /** The context's Auditor records one event, and it arrives in the queue. */
+  private void deliversOneEvent(org.springframework.context.ApplicationContext context) {
+    context.getBean(Auditor.class).record(event()).join();
+    assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
   }
 
   @Test
@@ -70,8 +68,7 @@ class AuditAutoConfigurationIntegrationTests {
           assertThat(context).hasSingleBean(Auditor.class).hasSingleBean(BackingStore.class);
           assertThat(context.getBean(BackingStore.class).type()).isEqualTo("memory");
           assertThat(context).hasSingleBean(AuditHealthIndicator.class);
-          context.getBean(Auditor.class).record(event()).join();
-          assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+          deliversOneEvent(context);
         });
   }
 
@@ -102,8 +99,7 @@ class AuditAutoConfigurationIntegrationTests {
               AuditProperties properties = context.getBean(AuditProperties.class);
               assertThat(properties.getRabbitmq().getQueueName()).isEqualTo(queue);
               assertThat(properties.getRabbitmq().getVirtualHost()).isEqualTo("/");
-              context.getBean(Auditor.class).record(event()).join();
-              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+              deliversOneEvent(context);
               BackingStore store = context.getBean(BackingStore.class);
               store.append(io.auditrelay.store.BackingStoreConformanceTests.events(0, 7));
               assertThat(store.stats().events()).isEqualTo(7);
@@ -122,8 +118,7 @@ class AuditAutoConfigurationIntegrationTests {
         .run(
             context -> {
               assertThat(context.getBean(BackingStore.class).type()).isEqualTo("file");
-              context.getBean(Auditor.class).record(event()).join();
-              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+              deliversOneEvent(context);
             });
   }
 
@@ -173,8 +168,7 @@ class AuditAutoConfigurationIntegrationTests {
             "audit.rabbitmq.queue-name=" + queue)
         .run(
             context -> {
-              context.getBean(Auditor.class).record(event()).join();
-              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+              deliversOneEvent(context);
             });
   }
 
@@ -203,8 +197,7 @@ class AuditAutoConfigurationIntegrationTests {
                       org.springframework.amqp.rabbit.connection.CachingConnectionFactory.class);
               assertThat(factory.isPublisherConfirms()).isFalse();
               assertThat(factory.isPublisherReturns()).isFalse();
-              context.getBean(Auditor.class).record(event()).join();
-              assertThat(reader.awaitAtLeast(1, Duration.ofSeconds(30))).hasSize(1);
+              deliversOneEvent(context);
             });
   }
 

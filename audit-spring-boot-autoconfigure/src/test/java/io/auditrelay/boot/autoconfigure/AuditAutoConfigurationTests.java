@@ -79,7 +79,7 @@ class AuditAutoConfigurationTests {
     return factory;
   }
 
-  private static CadfEvent event() {
+  static CadfEvent event() {
     return CadfEvent.builder()
         .action(Actions.CREATE)
         .outcome(Outcome.SUCCESS)
