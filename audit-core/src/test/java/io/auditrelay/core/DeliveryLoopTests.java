@@ -8,8 +8,8 @@ import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
-import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.memory.MemoryBackingStore;
+import io.auditrelay.testsupport.ForwardingBackingStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -374,15 +374,14 @@ class DeliveryLoopTests {
   }
 
   /** A store whose append and acknowledge fail a given number of times. */
-  static final class FlakyStore implements BackingStore {
-    final BackingStore delegate;
+  static final class FlakyStore extends ForwardingBackingStore {
     final AtomicInteger failAppend = new AtomicInteger();
     final AtomicInteger failAcknowledge = new AtomicInteger();
     final AtomicInteger acknowledgeCalls = new AtomicInteger();
     final AtomicInteger largestAppend = new AtomicInteger();
 
     FlakyStore(BackingStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -405,11 +404,6 @@ class DeliveryLoopTests {
     }
 
     @Override
-    public Claim claim(int max) {
-      return delegate.claim(max);
-    }
-
-    @Override
     public void acknowledge(Claim claim) {
       acknowledgeCalls.incrementAndGet();
       if (failAcknowledge.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -419,23 +413,18 @@ class DeliveryLoopTests {
     }
 
     @Override
-    public void release(Claim claim) {
+    public boolean claimsStayValid() {
+      return false;
+    }
+
+    @Override
+    public void release(Claim claim, String reason) {
       delegate.release(claim);
     }
 
     @Override
-    public void quarantine(Claim claim, String reason) {
-      delegate.quarantine(claim, reason);
-    }
-
-    @Override
-    public StoreStats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+    public boolean isEmpty() {
+      return stats().events() == 0;
     }
   }
 }

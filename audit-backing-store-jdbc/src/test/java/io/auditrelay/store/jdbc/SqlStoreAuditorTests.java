@@ -15,11 +15,10 @@ import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.Claim;
-import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreParams;
-import io.auditrelay.store.StoreStats;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.FlappingLoad;
+import io.auditrelay.testsupport.ForwardingBackingStore;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
 import io.auditrelay.testsupport.TcpProxy;
@@ -461,63 +460,19 @@ class SqlStoreAuditorTests {
   }
 
   /** A store that runs a hook before each acknowledge. */
-  private record ForwardingStore(BackingStore delegate, Consumer<Claim> beforeAcknowledge)
-      implements BackingStore {
+  private static final class ForwardingStore extends ForwardingBackingStore {
 
-    @Override
-    public String type() {
-      return delegate.type();
-    }
+    private final Consumer<Claim> beforeAcknowledge;
 
-    @Override
-    public boolean durable() {
-      return delegate.durable();
-    }
-
-    @Override
-    public void append(List<SerializedEvent> batch) {
-      delegate.append(batch);
-    }
-
-    @Override
-    public Claim claim(int max) {
-      return delegate.claim(max);
+    ForwardingStore(BackingStore delegate, Consumer<Claim> beforeAcknowledge) {
+      super(delegate);
+      this.beforeAcknowledge = beforeAcknowledge;
     }
 
     @Override
     public void acknowledge(Claim claim) {
       beforeAcknowledge.accept(claim);
       delegate.acknowledge(claim);
-    }
-
-    @Override
-    public void release(Claim claim) {
-      delegate.release(claim);
-    }
-
-    @Override
-    public void release(Claim claim, String reason) {
-      delegate.release(claim, reason);
-    }
-
-    @Override
-    public void quarantine(Claim claim, String reason) {
-      delegate.quarantine(claim, reason);
-    }
-
-    @Override
-    public StoreStats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return delegate.isEmpty();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }
