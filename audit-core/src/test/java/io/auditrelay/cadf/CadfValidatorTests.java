@@ -26,7 +26,7 @@ class CadfValidatorTests {
     return Resource.of("u", ResourceTypes.SERVICE_SECURITY_ACCOUNT_USER);
   }
 
-  /** One case per rule of CADF.md. */
+  /** One case per rule of docs/cadf.md. */
   static Stream<Arguments> brokenRules() {
     return Stream.of(
         rule("id", "is required", b -> b.id(null)),

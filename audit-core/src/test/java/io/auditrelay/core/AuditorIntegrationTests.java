@@ -245,7 +245,7 @@ class AuditorIntegrationTests extends BrokerTestSupport {
       // RabbitMQ returns an unroutable mandatory message and then acks it: the return decides.
       assertThat(count("audit.publish.failures", "reason", "returned")).isGreaterThanOrEqualTo(3);
     } else {
-      // Qpid returns it and nacks it (TESTING.md): either way it is not delivered.
+      // Qpid returns it and nacks it (docs/testing.md): either way it is not delivered.
       assertThat(
               count("audit.publish.failures", "reason", "returned")
                   + count("audit.publish.failures", "reason", "nack"))

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input through a running Auditor (TESTING.md, "Bad input"): each refusal is immediate, names
+ * Bad input through a running Auditor (docs/reliability.md, the bad-input row): each refusal is immediate, names
  * what to fix, is counted, and costs nothing that was already accepted; hostile strings arrive as
  * one inert message each, byte for byte. The rule-by-rule checks live in {@code
  * CadfValidatorTests}, {@code CadfJsonTests} and {@code BackingStoreRegistryTests}; this sweep runs
