@@ -336,7 +336,7 @@ public final class AuditorBuilder {
     return this;
   }
 
-  /** Replaces the RabbitMQ publisher; for tests of the delivery logic. */
+  /** A test seam: replaces the RabbitMQ publisher, for the tests of the delivery logic. */
   AuditorBuilder publisher(Publisher publisher) {
     this.publisher = publisher;
     return this;

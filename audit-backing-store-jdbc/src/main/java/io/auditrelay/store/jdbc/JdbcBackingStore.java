@@ -71,12 +71,18 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     return JdbcBackingStoreFactory.TYPE;
   }
 
-  /** The timeout of every statement (param {@code statement_timeout_seconds}). */
+  /**
+   * The timeout of every statement (param {@code statement_timeout_seconds}). A test seam: only the
+   * factory's tests read it.
+   */
   int statementTimeoutSeconds() {
     return rows.database().timeoutSeconds();
   }
 
-  /** The store's own pool when it was given a {@code url}, else null. */
+  /**
+   * The store's own pool when it was given a {@code url}, else null. A test seam: only the
+   * factory's tests read it.
+   */
   @Nullable AutoCloseable ownPool() {
     return ownPool;
   }
