@@ -22,9 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input through a running Auditor (docs/reliability.md, the bad-input row): each refusal is immediate, names
- * what to fix, is counted, and costs nothing that was already accepted; hostile strings arrive as
- * one inert message each, byte for byte. The rule-by-rule checks live in {@code
+ * Bad input through a running Auditor (docs/reliability.md, the bad-input row): each refusal is
+ * immediate, names what to fix, is counted, and costs nothing that was already accepted; hostile
+ * strings arrive as one inert message each, byte for byte. The rule-by-rule checks live in {@code
  * CadfValidatorTests}, {@code CadfJsonTests} and {@code BackingStoreRegistryTests}; this sweep runs
  * them against the pipeline interleaved with good events.
  */
