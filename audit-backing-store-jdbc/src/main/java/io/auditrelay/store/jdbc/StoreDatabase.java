@@ -60,7 +60,7 @@ final class StoreDatabase {
    * (which would borrow a connection of a database that may be failing).
    */
   private static JdbcTemplate template(DataSource dataSource, int timeoutSeconds) {
-    JdbcTemplate template = new JdbcTemplate(dataSource, false);
+    JdbcTemplate template = new JdbcTemplate(dataSource, true); // lazy: no metadata lookup
     template.setQueryTimeout(timeoutSeconds);
     template.setExceptionTranslator(new SQLExceptionSubclassTranslator());
     return template;
