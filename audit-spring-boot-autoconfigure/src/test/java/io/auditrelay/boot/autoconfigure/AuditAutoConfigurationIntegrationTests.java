@@ -55,6 +55,17 @@ class AuditAutoConfigurationIntegrationTests {
     return AuditAutoConfigurationTests.event();
   }
 
+  /** Boot's own RabbitMQ auto-configuration on the test broker, and no audit connection. */
+  private ApplicationContextRunner withTheApplicationsConnection() {
+    return new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration.class))
+        .withConfiguration(ALL)
+        .withPropertyValues(
+            "spring.rabbitmq.host=" + broker.host(), "spring.rabbitmq.port=" + broker.port());
+  }
+
   /** The context's Auditor records one event, and it arrives in the queue. */
   private void deliversOneEvent(org.springframework.context.ApplicationContext context) {
     context.getBean(Auditor.class).record(event()).join();
@@ -124,12 +135,8 @@ class AuditAutoConfigurationIntegrationTests {
 
   @Test
   void buildsTheSqlStoreOnTheApplicationsDataSourceAndJoinsItsTransactions() {
-    contextRunner
-        .withConfiguration(
-            AutoConfigurations.of(
-                org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
+    AuditAutoConfigurationTests.withH2(contextRunner)
         .withPropertyValues(
-            "spring.datasource.url=jdbc:h2:mem:audit-boot-" + UUID.randomUUID(),
             "audit.backing-store={\"type\":\"sql\",\"params\":{\"table_name\":\"boot_events\"}}",
             "audit.delivery-mode=transactional")
         .run(
@@ -157,15 +164,8 @@ class AuditAutoConfigurationIntegrationTests {
 
   @Test
   void usesTheApplicationsRabbitConnectionWhenNoAuditConnectionIsSet() {
-    new ApplicationContextRunner()
-        .withConfiguration(
-            AutoConfigurations.of(
-                org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration.class))
-        .withConfiguration(ALL)
-        .withPropertyValues(
-            "spring.rabbitmq.host=" + broker.host(),
-            "spring.rabbitmq.port=" + broker.port(),
-            "audit.rabbitmq.queue-name=" + queue)
+    withTheApplicationsConnection()
+        .withPropertyValues("audit.rabbitmq.queue-name=" + queue)
         .run(
             context -> {
               deliversOneEvent(context);
@@ -175,18 +175,12 @@ class AuditAutoConfigurationIntegrationTests {
   /**
    * The application keeps its own confirm settings: the Auditor publishes on a confirm-mode channel
    * of its own, so an application connection without confirms or returns still gets every event
-   * confirmed (before 2026-11-29 startup failed and asked the application to change them).
+   * confirmed.
    */
   @Test
   void publishesThroughAnApplicationConnectionWithoutConfirmsOrReturns() {
-    new ApplicationContextRunner()
-        .withConfiguration(
-            AutoConfigurations.of(
-                org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration.class))
-        .withConfiguration(ALL)
+    withTheApplicationsConnection()
         .withPropertyValues(
-            "spring.rabbitmq.host=" + broker.host(),
-            "spring.rabbitmq.port=" + broker.port(),
             "spring.rabbitmq.publisher-confirm-type=none",
             "spring.rabbitmq.publisher-returns=false",
             "audit.rabbitmq.queue-name=" + queue)

@@ -71,6 +71,15 @@ class AuditAutoConfigurationTests {
           .withBean(ConnectionFactory.class, AuditAutoConfigurationTests::unreachableBroker)
           .withPropertyValues("audit.rabbitmq.queue-name=" + QUEUE, "audit.shutdown.timeout=1s");
 
+  /** {@code runner} with Boot's DataSource on an H2 database in memory of its own. */
+  static ApplicationContextRunner withH2(ApplicationContextRunner runner) {
+    return runner
+        .withConfiguration(
+            AutoConfigurations.of(
+                org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
+        .withPropertyValues("spring.datasource.url=jdbc:h2:mem:audit-boot-" + UUID.randomUUID());
+  }
+
   /** A connection factory whose broker is never there. */
   static ConnectionFactory unreachableBroker() {
     ConnectionFactory factory = mock(ConnectionFactory.class);
@@ -195,14 +204,8 @@ class AuditAutoConfigurationTests {
 
   @Test
   void namesTheScriptsWhenSqlMigrationsAreOffAndTheTablesAreMissing() {
-    contextRunner
-        .withConfiguration(
-            AutoConfigurations.of(
-                org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
-        .withPropertyValues(
-            "spring.datasource.url=jdbc:h2:mem:audit-boot-" + UUID.randomUUID(),
-            "audit.backing-store={\"type\":\"sql\"}",
-            "audit.sql.migrate=false")
+    withH2(contextRunner)
+        .withPropertyValues("audit.backing-store={\"type\":\"sql\"}", "audit.sql.migrate=false")
         .run(
             context ->
                 assertThat(context)
