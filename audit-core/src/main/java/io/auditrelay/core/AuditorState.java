@@ -1,6 +1,7 @@
 package io.auditrelay.core;
 
 import io.auditrelay.store.StoreStats;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of an Auditor, for health checks and operators.
@@ -12,6 +13,8 @@ import io.auditrelay.store.StoreStats;
  * @param brokerConnected whether the last contact with the broker succeeded
  * @param storeFull whether the last append failed because the store was full
  * @param storeFailing whether the last store operation failed for another reason
+ * @param deliveryProblem why the delivery thread is not delivering (an error it caught, or that it
+ *     is not running); null while it delivers
  */
 public record AuditorState(
     DeliveryMode mode,
@@ -20,4 +23,18 @@ public record AuditorState(
     int queued,
     boolean brokerConnected,
     boolean storeFull,
-    boolean storeFailing) {}
+    boolean storeFailing,
+    @Nullable String deliveryProblem) {
+
+  /** A state whose delivery thread delivers. */
+  public AuditorState(
+      DeliveryMode mode,
+      String storeType,
+      StoreStats store,
+      int queued,
+      boolean brokerConnected,
+      boolean storeFull,
+      boolean storeFailing) {
+    this(mode, storeType, store, queued, brokerConnected, storeFull, storeFailing, null);
+  }
+}

@@ -195,7 +195,10 @@ final class DefaultAuditor implements Auditor {
             handoff.size() + loop.heldCount(),
             loop.brokerUp(),
             loop.storeFull(),
-            loop.storeFailing()));
+            loop.storeFailing(),
+            thread.isAlive() || closed
+                ? loop.deliveryProblem()
+                : "the delivery thread is not running"));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.auditrelay.core;
 
+import io.auditrelay.secrets.Secrets;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ final class DeliveryHealth {
   private volatile boolean brokerUp = true;
   private volatile boolean storeFull;
   private volatile boolean storeFailing;
+  private volatile @Nullable String deliveryProblem;
 
   DeliveryHealth(
       Backoff brokerBackoff, Backoff storeBackoff, AuditMetrics metrics, String storeType) {
@@ -47,6 +50,10 @@ final class DeliveryHealth {
   }
 
   void brokerSucceeded() {
+    if (deliveryProblem != null) {
+      log.info("Audit delivery works again after: {}", deliveryProblem);
+      deliveryProblem = null;
+    }
     if (!brokerUp) {
       log.info("RabbitMQ available again; draining the {} store", storeType);
     }
@@ -109,6 +116,20 @@ final class DeliveryHealth {
   /** Nanoseconds until the store may be tried again (0 when it may now). */
   long storeRetryInNanos() {
     return Math.max(0, storeRetryAt - System.nanoTime());
+  }
+
+  /**
+   * The delivery thread caught {@code error} ({@code where} it did): logged at ERROR, and reported
+   * in the state until a publish is confirmed again.
+   */
+  void deliveryFailed(String where, Throwable error) {
+    deliveryProblem = where + ": " + Secrets.maskUrl(String.valueOf(error));
+    log.error("Audit delivery failed {}; the delivery thread goes on", where, error);
+  }
+
+  /** Why the delivery thread does not deliver, or null. */
+  @Nullable String deliveryProblem() {
+    return deliveryProblem;
   }
 
   boolean brokerUp() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,9 +113,10 @@ final class DeliveryLoop implements Runnable {
       while (!finished()) {
         try {
           step();
-        } catch (RuntimeException e) {
-          // Defensive: a bug must not kill the only delivery thread; nothing is dropped.
-          log.error("Audit delivery step failed; retrying", e);
+        } catch (RuntimeException | Error e) {
+          // A bug or an exhausted resource (an OutOfMemoryError) must not end the only delivery
+          // thread: it is reported (health DOWN) and the loop goes on after a pause.
+          health.deliveryFailed("in a delivery step", e);
           handoff.pause(IDLE_WAIT_NANOS);
         }
       }
@@ -387,6 +389,10 @@ final class DeliveryLoop implements Runnable {
       // claim open (its rows would stay locked and the drain would stall): nothing confirmed.
       log.warn("Audit publisher failed; treating the batch as not confirmed", e);
       return Publisher.Sent.settled(unconfirmed(batch.size()));
+    } catch (Error e) {
+      // The batch is already out of the hand-off queue: it goes to the store like any failure.
+      health.deliveryFailed("publishing", e);
+      return Publisher.Sent.settled(unconfirmed(batch.size()));
     }
   }
 
@@ -465,6 +471,11 @@ final class DeliveryLoop implements Runnable {
 
   boolean storeFailing() {
     return health.storeFailing();
+  }
+
+  /** Why the thread does not deliver, or null while it does. */
+  @Nullable String deliveryProblem() {
+    return health.deliveryProblem();
   }
 
   int heldCount() {

@@ -113,6 +113,36 @@ class DeliveryLoopTests {
     assertThat(count("audit.events.lost")).isZero();
   }
 
+  /**
+   * An {@code Error} in the delivery thread (here an OutOfMemoryError from the publisher) is
+   * reported and the loop goes on. Fails on the code before: the Error ended the thread, the state
+   * reported nothing, and no event recorded after it was ever made durable.
+   */
+  @Test
+  void anErrorInTheDeliveryThreadIsReportedAndDeliveryGoesOn() {
+    AtomicBoolean failing = new AtomicBoolean(true);
+    publisher.script =
+        batch -> {
+          if (failing.get()) {
+            throw new OutOfMemoryError("planted by the test");
+          }
+          return batch.stream().map(e -> PublishResult.CONFIRMED).toList();
+        };
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    List<CompletableFuture<Void>> before = record(5);
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().deliveryProblem() != null);
+    assertThat(auditor.state().orElseThrow().deliveryProblem()).contains("OutOfMemoryError");
+    // Not lost meanwhile: what the publisher failed on is stored.
+    CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)).join();
+
+    failing.set(false);
+    List<CompletableFuture<Void>> after = record(5);
+    CompletableFuture.allOf(after.toArray(CompletableFuture[]::new)).join();
+    await().atMost(WAIT).until(() -> publisher.published.size() == 10);
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().deliveryProblem() == null);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
   @Test
   void sendsTheNextBatchBeforeThePreviousIsConfirmedAndStoresFailedBatchesInOrder() {
     publisher.deferConfirms = true;

@@ -9,9 +9,9 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of the Auditor: UP while events can be made durable (the broker may be away: that is what
- * the store is for), DOWN when the store is full or failing. Details: mode, store type, backlog
- * events and bytes, oldest age in seconds, quarantined events, queued events, broker connected.
- * Never shows a secret.
+ * the store is for), DOWN when the store is full or failing, or the delivery thread does not
+ * deliver (detail {@code deliveryProblem}). Details: mode, store type, backlog events and bytes,
+ * oldest age in seconds, quarantined events, queued events, broker connected. Never shows a secret.
  */
 public final class AuditHealthIndicator extends AbstractHealthIndicator {
 
@@ -32,10 +32,13 @@ public final class AuditHealthIndicator extends AbstractHealthIndicator {
       return;
     }
     AuditorState state = maybeState.get();
-    if (state.storeFull() || state.storeFailing()) {
+    if (state.storeFull() || state.storeFailing() || state.deliveryProblem() != null) {
       builder.down();
     } else {
       builder.up();
+    }
+    if (state.deliveryProblem() != null) {
+      builder.withDetail("deliveryProblem", state.deliveryProblem());
     }
     builder
         .withDetail(
