@@ -235,7 +235,10 @@ final class DeliveryLoop implements Runnable {
     }
   }
 
-  /** Appends {@link #held} to the store; on success their futures complete. */
+  /**
+   * Appends {@link #held} to the store, or the longest head of it that fits (halved down to a
+   * publish batch, then to single events); on success their futures complete.
+   */
   private void storeHeld() {
     settleAll();
     if (held.isEmpty() || health.storeInBackoff()) {
@@ -243,16 +246,20 @@ final class DeliveryLoop implements Runnable {
     }
     List<Pending> part = held;
     try {
-      try {
-        store.append(Pending.events(held));
-      } catch (BackingStoreFullException e) {
-        if (held.size() <= batchSize) {
-          throw e;
+      while (true) {
+        try {
+          store.append(Pending.events(part));
+          break;
+        } catch (BackingStoreFullException e) {
+          if (part.size() == 1) {
+            throw e;
+          }
+          // Never let the size of what is held keep events out of a store with room for some of
+          // them: halve it down to a publish batch, then to single events.
+          int next =
+              part.size() > batchSize ? Math.max(batchSize, part.size() / 2) : part.size() / 2;
+          part = held.subList(0, next);
         }
-        // A large append batch may not fit where a publish batch still does: never let the
-        // batch size alone keep events out of a store with room.
-        part = held.subList(0, batchSize);
-        store.append(Pending.events(part));
       }
     } catch (BackingStoreFullException e) {
       health.storeProblem(true, e);

@@ -250,6 +250,48 @@ class DeliveryLoopTests {
     assertThat(count("audit.events.lost")).isZero();
   }
 
+  /**
+   * A store smaller than one publish batch takes the events of a failed batch in parts. Fails on
+   * the code before: the batch was appended whole or as one publish batch, never fitted, and the
+   * store stayed full for ever with the broker back and the store empty.
+   */
+  @Test
+  void aFailedBatchLargerThanTheStoreIsStoredInPartsThatFit() throws Exception {
+    FlakyStore small = new FlakyStore(new MemoryBackingStore(50, Clock.systemUTC()));
+    AtomicInteger refusals = new AtomicInteger(2);
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(
+                    e ->
+                        refusals.get() > 0
+                            ? PublishResult.unconfirmed("closed")
+                            : PublishResult.CONFIRMED)
+                .toList();
+    publisher.holdFirstCall();
+    auditor =
+        Auditor.builder()
+            .queueName("q")
+            .publisher(publisher)
+            .backingStore(small)
+            .deliveryMode(DeliveryMode.BUFFER_ON_FAILURE)
+            .batchSize(100)
+            .initialBackoff(Duration.ofMillis(5))
+            .maxBackoff(Duration.ofMillis(50))
+            .meterRegistry(registry)
+            .shutdownHook(false)
+            .build();
+    List<CompletableFuture<Void>> futures = record(100);
+    publisher.release();
+    await().atMost(WAIT).until(() -> publisher.calls.get() >= 2);
+    refusals.set(0);
+
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> publisher.published.size() == 100);
+    assertThat(small.largestAppend.get()).isLessThanOrEqualTo(50);
+    assertThat(count("audit.events.lost")).isZero();
+  }
+
   @Test
   void aFailingStoreKeepsEventsInMemoryAndRecoversWithoutAnyStickyFlag() {
     // Anchor lessons 1-3: the failed write dropped the event, and a sticky "full" flag blocked
