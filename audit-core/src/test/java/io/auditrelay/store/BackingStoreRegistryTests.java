@@ -66,7 +66,7 @@ class BackingStoreRegistryTests {
                         "{\"type\":\"memory\",\"params\":{\"max_event\":5}}", SOURCE)))
         .isInstanceOf(BackingStoreConfigException.class)
         .hasMessage(
-            "AUDIT_BACKING_STORE: unknown param 'max_event' for store type 'memory'; accepted params: max_events");
+            "AUDIT_BACKING_STORE: unknown param 'max_event' for store type 'memory'; accepted params: max_bytes, max_events");
   }
 
   @ParameterizedTest

@@ -18,8 +18,9 @@ import java.util.TreeMap;
 /**
  * A bounded store in the heap. Not {@linkplain #durable() durable}: its content is lost when the
  * process ends, so the Auditor drains it at shutdown and counts what it could not deliver as lost.
- * Capacity {@code maxEvents} covers waiting and quarantined events together. Thread-safe (one
- * lock).
+ * Capacity covers waiting and quarantined events together, bounded both by count ({@code
+ * maxEvents}) and by payload bytes ({@code maxBytes}), so a few large events cannot fill the heap.
+ * Thread-safe (one lock).
  */
 public final class MemoryBackingStore implements BackingStore {
 
@@ -28,6 +29,7 @@ public final class MemoryBackingStore implements BackingStore {
   private record Entry(StoredEvent event, Instant appendedAt) {}
 
   private final int maxEvents;
+  private final long maxBytes;
   private final Clock clock;
   private final TreeMap<Long, Entry> ready = new TreeMap<>();
   private final TreeMap<Long, Entry> claimed = new TreeMap<>();
@@ -38,16 +40,32 @@ public final class MemoryBackingStore implements BackingStore {
   private boolean closed;
 
   /**
-   * Creates a store.
+   * Creates a store bounded by {@code maxEvents} and by {@link
+   * MemoryBackingStoreFactory#DEFAULT_MAX_BYTES} payload bytes.
    *
    * @param maxEvents capacity, waiting and quarantined events together; positive
    * @param clock source of append times, used only for the oldest-age statistic
    */
   public MemoryBackingStore(int maxEvents, Clock clock) {
+    this(maxEvents, MemoryBackingStoreFactory.DEFAULT_MAX_BYTES, clock);
+  }
+
+  /**
+   * Creates a store.
+   *
+   * @param maxEvents capacity in events, waiting and quarantined together; positive
+   * @param maxBytes capacity in payload bytes, waiting and quarantined together; positive
+   * @param clock source of append times, used only for the oldest-age statistic
+   */
+  public MemoryBackingStore(int maxEvents, long maxBytes, Clock clock) {
     if (maxEvents < 1) {
       throw new IllegalArgumentException("max_events must be positive, not " + maxEvents);
     }
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("max_bytes must be positive, not " + maxBytes);
+    }
     this.maxEvents = maxEvents;
+    this.maxBytes = maxBytes;
     this.clock = clock;
   }
 
@@ -79,6 +97,20 @@ public final class MemoryBackingStore implements BackingStore {
               + maxEvents
               + " held, "
               + batch.size()
+              + " more do not fit");
+    }
+    long batchBytes = 0;
+    for (SerializedEvent event : batch) {
+      batchBytes += event.payload().length;
+    }
+    if (bytes + quarantinedBytes + batchBytes > maxBytes) {
+      throw new BackingStoreFullException(
+          "memory store is full: "
+              + (bytes + quarantinedBytes)
+              + " of max_bytes="
+              + maxBytes
+              + " bytes held, "
+              + batchBytes
               + " more do not fit");
     }
     Instant now = clock.instant();
