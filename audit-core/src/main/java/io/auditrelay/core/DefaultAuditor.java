@@ -9,6 +9,7 @@ import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.TransactionalBackingStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -232,7 +233,18 @@ final class DefaultAuditor implements Auditor {
               new IllegalStateException("Auditor closed before the event was durable"));
     }
     if (!store.durable()) {
-      lost += store.stats().events();
+      StoreStats left = store.stats();
+      lost += left.events();
+      if (left.quarantinedEvents() > 0) {
+        // Quarantined events leave with a store that does not outlive the process: count them.
+        lost += left.quarantinedEvents();
+        log.error(
+            "Audit events LOST at shutdown of Auditor '{}': {} quarantined event(s) of the {} store"
+                + " end with the process",
+            name,
+            left.quarantinedEvents(),
+            store.type());
+      }
     }
     if (lost > 0) {
       metrics.lost().increment(lost);

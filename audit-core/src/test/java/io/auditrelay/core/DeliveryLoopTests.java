@@ -312,6 +312,42 @@ class DeliveryLoopTests {
     assertThat(count("audit.events.lost")).isZero();
   }
 
+  /**
+   * The memory store's quarantine ends with the process: it is logged and counted lost at close.
+   * Fails on the code before: those events vanished without a line or a count.
+   */
+  @Test
+  void quarantinedEventsOfTheMemoryStoreAreCountedLostAtShutdown() {
+    MemoryBackingStore memory = new MemoryBackingStore(100, Clock.systemUTC());
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(e -> n(e) == 2 ? PublishResult.rejected("returned") : PublishResult.CONFIRMED)
+                .toList();
+    auditor =
+        Auditor.builder()
+            .queueName("q")
+            .publisher(publisher)
+            .backingStore(memory)
+            .maxAttempts(1)
+            .batchSize(10)
+            .initialBackoff(Duration.ofMillis(5))
+            .maxBackoff(Duration.ofMillis(50))
+            .meterRegistry(registry)
+            .shutdownHook(false)
+            .build();
+    CompletableFuture.allOf(record(4).toArray(CompletableFuture[]::new)).join();
+    await().atMost(WAIT).until(() -> memory.stats().quarantinedEvents() == 1);
+    io.micrometer.core.instrument.Counter lost = registry.find("audit.events.lost").counter();
+
+    try (io.auditrelay.testsupport.LogCapture logs = new io.auditrelay.testsupport.LogCapture()) {
+      auditor.close();
+      assertThat(lost.count()).isEqualTo(1);
+      assertThat(logs.text()).contains("1 quarantined event(s) of the memory store");
+    }
+    auditor = null;
+  }
+
   @Test
   void quarantinesOnlyTheEventTheBrokerKeepsRejecting() {
     // Anchor lesson 29: one event the broker never accepts blocked the store forever.
