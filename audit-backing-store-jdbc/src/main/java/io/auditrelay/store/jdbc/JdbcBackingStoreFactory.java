@@ -25,7 +25,7 @@ import org.springframework.dao.DataAccessException;
  *   <li>{@code url}: a JDBC URL; the store then opens a small pool of its own (HikariCP). Absent:
  *       the application's {@code DataSource} (the only way to use {@code transactional} delivery).
  *   <li>{@code username}, {@code password}: for {@code url}; the password is never logged or shown.
- *   <li>{@code table_name}: default {@code audit_events}; a lower-case identifier of at most 48
+ *   <li>{@code table_name}: default {@code audit_events}; a lower-case identifier of at most 42
  *       characters. The quarantine table is {@code <table_name>_quarantine}, the Flyway history
  *       {@code <table_name>_schema_history}.
  *   <li>{@code batch_size}: most events per claim and per JDBC batch, default 500.
@@ -51,7 +51,13 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
   static final int MAX_STATEMENT_TIMEOUT_SECONDS = 3_600;
   static final int DEFAULT_POOL_SIZE = 4;
 
-  private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
+  /**
+   * At most 42 characters: the longest name derived from it, Flyway's index {@code
+   * <table>_schema_history_s_idx}, then stays within PostgreSQL's 63-byte identifiers, so no name
+   * is ever cut (cut names of Flyway's key and index can collide, and the migration fails).
+   */
+  private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,41}");
+
   private static final Pattern PASSWORD_IN_URL =
       Pattern.compile("(?i)(://[^/@]*:[^/@]*@|[?&;](password|pwd)=)");
 
@@ -199,7 +205,7 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
           "table_name",
           name,
           "a lower-case SQL identifier: a letter or '_', then letters a-z, digits or '_', at most"
-              + " 48 characters (no schema, quotes or other characters)");
+              + " 42 characters (no schema, quotes or other characters)");
     }
     return name;
   }

@@ -293,6 +293,27 @@ class JdbcBackingStoreTests {
     }
   }
 
+  /**
+   * The longest table name the store accepts works on PostgreSQL, whose identifiers end at 63
+   * bytes, and one character more is refused with the limit. Fails on the code before: up to 48
+   * characters passed validation, and from 47 on the migration failed in Flyway, whose key and
+   * index names ({@code <table>_schema_history_pk}, {@code _s_idx}) PostgreSQL cut to one name.
+   */
+  @Test
+  void theLongestAcceptedTableNameWorksOnPostgresqlAndOneMoreIsRefused() {
+    TestDatabase postgres = TestDatabase.postgres();
+    String prefix = TestDatabase.uniqueTable("long") + "_";
+    String longest = prefix + "x".repeat(42 - prefix.length());
+    cleanUp.add(() -> postgres.drop(longest));
+    try (BackingStore store = postgres.open(longest, Map.of())) {
+      store.append(events(0, 1));
+      assertThat(store.stats().events()).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> postgres.open(longest + "y", Map.of()))
+        .isInstanceOf(BackingStoreConfigException.class)
+        .hasMessageContaining("at most 42 characters");
+  }
+
   @Test
   void withMigrationsOffItChecksTheTablesAndSaysHowToCreateThem() {
     TestDatabase h2 = TestDatabase.h2();
