@@ -48,14 +48,18 @@ class DeliveryLoopTests {
   }
 
   private Auditor start(DeliveryMode mode, int maxAttempts) {
+    return start(store, mode, 10, maxAttempts);
+  }
+
+  private Auditor start(BackingStore on, DeliveryMode mode, int batchSize, int maxAttempts) {
     auditor =
         Auditor.builder()
             .queueName("q")
             .publisher(publisher)
-            .backingStore(store)
+            .backingStore(on)
             .deliveryMode(mode)
             .maxAttempts(maxAttempts)
-            .batchSize(10)
+            .batchSize(batchSize)
             .initialBackoff(Duration.ofMillis(5))
             .maxBackoff(Duration.ofMillis(50))
             .meterRegistry(registry)
@@ -229,18 +233,7 @@ class DeliveryLoopTests {
   void aLargeAppendBatchThatDoesNotFitIsStoredInPublishBatches() throws Exception {
     FlakyStore small = new FlakyStore(new MemoryBackingStore(50, Clock.systemUTC()));
     publisher.holdFirstCall();
-    auditor =
-        Auditor.builder()
-            .queueName("q")
-            .publisher(publisher)
-            .backingStore(small)
-            .deliveryMode(DeliveryMode.WRITE_AHEAD)
-            .batchSize(10)
-            .initialBackoff(Duration.ofMillis(5))
-            .maxBackoff(Duration.ofMillis(50))
-            .meterRegistry(registry)
-            .shutdownHook(false)
-            .build();
+    start(small, DeliveryMode.WRITE_AHEAD, 10, 5);
     List<CompletableFuture<Void>> futures = record(500);
     publisher.release();
 
@@ -269,18 +262,7 @@ class DeliveryLoopTests {
                             : PublishResult.CONFIRMED)
                 .toList();
     publisher.holdFirstCall();
-    auditor =
-        Auditor.builder()
-            .queueName("q")
-            .publisher(publisher)
-            .backingStore(small)
-            .deliveryMode(DeliveryMode.BUFFER_ON_FAILURE)
-            .batchSize(100)
-            .initialBackoff(Duration.ofMillis(5))
-            .maxBackoff(Duration.ofMillis(50))
-            .meterRegistry(registry)
-            .shutdownHook(false)
-            .build();
+    start(small, DeliveryMode.BUFFER_ON_FAILURE, 100, 5);
     List<CompletableFuture<Void>> futures = record(100);
     publisher.release();
     await().atMost(WAIT).until(() -> publisher.calls.get() >= 2);
@@ -324,18 +306,7 @@ class DeliveryLoopTests {
             batch.stream()
                 .map(e -> n(e) == 2 ? PublishResult.rejected("returned") : PublishResult.CONFIRMED)
                 .toList();
-    auditor =
-        Auditor.builder()
-            .queueName("q")
-            .publisher(publisher)
-            .backingStore(memory)
-            .maxAttempts(1)
-            .batchSize(10)
-            .initialBackoff(Duration.ofMillis(5))
-            .maxBackoff(Duration.ofMillis(50))
-            .meterRegistry(registry)
-            .shutdownHook(false)
-            .build();
+    start(memory, DeliveryMode.BUFFER_ON_FAILURE, 10, 1);
     CompletableFuture.allOf(record(4).toArray(CompletableFuture[]::new)).join();
     await().atMost(WAIT).until(() -> memory.stats().quarantinedEvents() == 1);
     io.micrometer.core.instrument.Counter lost = registry.find("audit.events.lost").counter();
