@@ -182,12 +182,8 @@ final class SegmentWriter {
   void abandon(String why) throws IOException {
     log.warn("Abandoning audit segment {}: {}", path, why);
     endQuietly();
-    try {
-      open(nextSequence);
-    } catch (IOException e) {
-      channel = null;
-      throw e;
-    }
+    channel = null;
+    ensureOpen();
   }
 
   /** Opens a segment at the next sequence when none is open (the last open failed). */
