@@ -45,6 +45,9 @@ final class AuditMetrics implements AutoCloseable {
     for (String reason : List.of("nack", "returned", "timeout", "closed", "error")) {
       publishFailure(reason);
     }
+    for (String reason : List.of("cancelled", "rollback")) {
+      withdrawn(reason);
+    }
     recorded();
     stored();
     quarantined();
@@ -107,6 +110,14 @@ final class AuditMetrics implements AutoCloseable {
   Counter quarantined() {
     return counter(
         "audit.events.quarantined", "Events moved to the store's quarantine", null, null);
+  }
+
+  Counter withdrawn(String reason) {
+    return counter(
+        "audit.events.withdrawn",
+        "Accepted events withdrawn before they were durable; never published",
+        "reason",
+        reason);
   }
 
   Counter lost() {

@@ -1,6 +1,7 @@
 package io.auditrelay.core;
 
 import io.auditrelay.cadf.CadfEvent;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * when the queue is full and the overflow policy is {@link OverflowPolicy#BLOCK}. The returned
  * future completes when the event is <em>durable</em>: confirmed by the broker, or appended to the
  * backing store under the store's durability policy. Callers that must know (no success without an
- * audit record) wait on it; others ignore it.
+ * audit record) call {@link #recordDurably}, which waits and withdraws the event if it is not
+ * durable in time; others ignore the future.
  *
  * <p>Thread-safe: any number of threads may record concurrently. Events are delivered in the order
  * {@code record()} accepted them (see {@code docs/guarantees.md} for the exact promise).
@@ -22,6 +24,11 @@ public interface Auditor extends AutoCloseable {
   /**
    * Accepts an event for delivery.
    *
+   * <p>{@code cancel()} on the returned future <em>withdraws</em> the event if nothing of it can
+   * have reached the broker or the store yet: it returns true, and the event is never published
+   * (counted in {@code audit.events.withdrawn}). It returns false when the event is durable, or on
+   * its way (being published or appended): the event then counts as durable.
+   *
    * @return a future that completes when the event is durable, or completes exceptionally when it
    *     could not be made durable before {@link #close()} gave up (counted as lost)
    * @throws io.auditrelay.cadf.CadfValidationException when the event breaks a CADF rule or is
@@ -30,6 +37,30 @@ public interface Auditor extends AutoCloseable {
    * @throws IllegalStateException when the Auditor is closed
    */
   CompletableFuture<Void> record(CadfEvent event);
+
+  /**
+   * Records an event and waits until it is durable; if it is not durable within {@code timeout},
+   * withdraws it. The answer is definite: the event is durable (or counts as durable), or it was
+   * withdrawn and will never be published, never both. This is the compliance pattern: keep the
+   * change when this returns, undo it when it throws.
+   *
+   * <p>The timeout covers the whole call, including a wait for room in a full hand-off queue. An
+   * interrupt ends the wait as the timeout does (the interrupt flag stays set).
+   *
+   * @return {@link Durability#DURABLE}; {@link Durability#IN_FLIGHT} when the timeout passed while
+   *     the event was being published or appended, so that it could not be withdrawn: it counts as
+   *     durable; {@link Durability#IN_TRANSACTION} when it was written with the caller's
+   *     transaction, whose fate it shares
+   * @throws AuditWithdrawnException when the event was not durable in time and was withdrawn
+   * @throws io.auditrelay.cadf.CadfValidationException when the event breaks a CADF rule
+   * @throws AuditOverflowException when the hand-off queue stayed full
+   * @throws IllegalStateException when the Auditor is closed, or closed before the event was
+   *     durable (the event is counted as lost)
+   */
+  default Durability recordDurably(CadfEvent event, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return Durably.await(record(event), deadline, timeout);
+  }
 
   /** A snapshot of the delivery state, when this Auditor delivers anything. */
   default Optional<AuditorState> state() {

@@ -82,12 +82,33 @@ final class DefaultAuditor implements Auditor {
 
   @Override
   public CompletableFuture<Void> record(CadfEvent event) {
+    return accept(event, overflowTimeout.toNanos()).future();
+  }
+
+  @Override
+  public Durability recordDurably(CadfEvent event, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Accepted accepted = accept(event, Math.min(overflowTimeout.toNanos(), timeout.toNanos()));
+    if (accepted.inTransaction()) {
+      return Durability.IN_TRANSACTION;
+    }
+    return Durably.await(accepted.future(), deadline, timeout);
+  }
+
+  /** An accepted event's future, and whether it was inserted with the caller's transaction. */
+  private record Accepted(DeliveryFuture future, boolean inTransaction) {}
+
+  /**
+   * Validates, serializes and queues the event (or inserts it in the caller's transaction), waiting
+   * at most {@code offerNanos} for room when the overflow policy is {@link OverflowPolicy#BLOCK}.
+   */
+  private Accepted accept(CadfEvent event, long offerNanos) {
     if (closed) {
       metrics.rejected("closed").increment();
       throw new IllegalStateException("Auditor '" + name + "' is closed");
     }
     SerializedEvent serialized = serialize(complete(event));
-    Pending pending = new Pending(serialized, new CompletableFuture<>());
+    Pending pending = new Pending(serialized, new DeliveryFuture(this::withdrawn));
     intake.readLock().lock();
     try {
       if (closed) {
@@ -96,22 +117,30 @@ final class DefaultAuditor implements Auditor {
       }
       if (mode == DeliveryMode.TRANSACTIONAL && appendInCallerTransaction(pending)) {
         metrics.recorded().increment();
-        return pending.future();
+        return new Accepted(pending.future(), true);
       }
-      if (!offer(pending)) {
+      if (!offer(pending, offerNanos)) {
         metrics.rejected("overflow").increment();
         throw new AuditOverflowException(
             "Audit hand-off queue is full ("
                 + handoff.size()
                 + " events waiting): the broker and the backing store cannot keep up"
-                + (overflowPolicy == OverflowPolicy.BLOCK ? " within " + overflowTimeout : "")
+                + (overflowPolicy == OverflowPolicy.BLOCK
+                    ? " within " + Duration.ofNanos(offerNanos)
+                    : "")
                 + "; the event was not recorded");
       }
     } finally {
       intake.readLock().unlock();
     }
     metrics.recorded().increment();
-    return pending.future();
+    return new Accepted(pending.future(), false);
+  }
+
+  /** The caller withdrew an event: it leaves the queue now (held ones leave at the next store). */
+  private void withdrawn(DeliveryFuture future) {
+    metrics.withdrawn("cancelled").increment();
+    handoff.remove(future);
   }
 
   /**
@@ -121,17 +150,23 @@ final class DefaultAuditor implements Auditor {
   private boolean appendInCallerTransaction(Pending pending) {
     TransactionalBackingStore outbox = (TransactionalBackingStore) store;
     try {
-      return outbox.appendInCurrentTransaction(
-          pending.event(),
-          committed -> {
-            if (committed) {
-              metrics.stored().increment();
-              loop.wake();
-              pending.future().complete(null);
-            } else {
-              pending.future().cancel(false);
-            }
-          });
+      boolean inTransaction =
+          outbox.appendInCurrentTransaction(
+              pending.event(),
+              committed -> {
+                if (committed) {
+                  metrics.stored().increment();
+                  loop.wake();
+                  pending.future().durable();
+                } else {
+                  metrics.withdrawn("rollback").increment();
+                  pending.future().rolledBack();
+                }
+              });
+      if (inTransaction) {
+        pending.future().sent(); // its fate is the transaction's: the caller cannot withdraw it
+      }
+      return inTransaction;
     } catch (BackingStoreFullException e) {
       metrics.rejected("overflow").increment();
       throw new AuditOverflowException(
@@ -145,12 +180,12 @@ final class DefaultAuditor implements Auditor {
     }
   }
 
-  private boolean offer(Pending pending) {
+  private boolean offer(Pending pending, long nanos) {
     if (overflowPolicy == OverflowPolicy.FAIL) {
       return handoff.offer(pending);
     }
     try {
-      return handoff.offer(pending, overflowTimeout.toNanos());
+      return handoff.offer(pending, nanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -224,13 +259,13 @@ final class DefaultAuditor implements Auditor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<Pending> undelivered = loop.undelivered();
-    long lost = undelivered.size();
-    for (Pending pending : undelivered) {
-      pending
+    long lost = 0;
+    for (Pending pending : loop.undelivered()) {
+      if (pending
           .future()
-          .completeExceptionally(
-              new IllegalStateException("Auditor closed before the event was durable"));
+          .lost(new IllegalStateException("Auditor closed before the event was durable"))) {
+        lost++; // not those their callers withdrew
+      }
     }
     if (!store.durable()) {
       StoreStats left = store.stats();

@@ -197,6 +197,10 @@ final class DeliveryLoop implements Runnable {
       storeHeld();
       return;
     }
+    batch.removeIf(p -> !p.future().take()); // withdrawn by their callers
+    if (batch.isEmpty()) {
+      return;
+    }
     Timer.Sample sample = Timer.start();
     Publisher.Sent sent = send(Pending.events(batch));
     CompletableFuture<Void> allSettled =
@@ -222,11 +226,22 @@ final class DeliveryLoop implements Runnable {
     List<Pending> confirmed = new ArrayList<>();
     List<Pending> failed = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
-      (results.get(i).status() == Status.CONFIRMED ? confirmed : failed).add(batch.get(i));
+      PublishResult result = results.get(i);
+      Pending pending = batch.get(i);
+      if (result.status() == Status.CONFIRMED) {
+        confirmed.add(pending);
+      } else {
+        failed.add(pending);
+        if (result.sent()) {
+          pending.future().sent(); // the broker may have it: never withdrawn now
+        } else {
+          pending.future().release();
+        }
+      }
     }
     // Meters first, futures last: a caller woken by its future sees the event counted.
     metrics.published("live").increment(confirmed.size());
-    confirmed.forEach(p -> p.future().complete(null));
+    confirmed.forEach(p -> p.future().durable());
     if (!failed.isEmpty()) {
       brokerFailed(failed.size() + " of " + batch.size() + " live events not confirmed");
       held.addAll(failed);
@@ -237,11 +252,16 @@ final class DeliveryLoop implements Runnable {
 
   /**
    * Appends {@link #held} to the store, or the longest head of it that fits (halved down to a
-   * publish batch, then to single events); on success their futures complete.
+   * publish batch, then to single events); on success their futures complete. Events withdrawn by
+   * their callers are dropped first; those left held may be withdrawn until the next attempt.
    */
   private void storeHeld() {
     settleAll();
     if (held.isEmpty() || health.storeInBackoff()) {
+      return;
+    }
+    held.removeIf(p -> !p.future().take());
+    if (held.isEmpty()) {
       return;
     }
     List<Pending> part = held;
@@ -263,16 +283,29 @@ final class DeliveryLoop implements Runnable {
       }
     } catch (BackingStoreFullException e) {
       health.storeProblem(true, e);
+      releaseHeld();
       return;
     } catch (RuntimeException e) {
+      // The store may have written what failed (a commit whose answer was lost): no withdrawal.
+      part.forEach(p -> p.future().sent());
       health.storeProblem(false, e);
+      releaseHeld();
       return;
     }
     // State first, futures last: a caller woken by its future sees the store as healthy.
     health.storeRecovered();
     metrics.stored().increment(part.size());
-    part.forEach(p -> p.future().complete(null));
+    part.forEach(p -> p.future().durable());
     part.clear();
+    releaseHeld();
+  }
+
+  /**
+   * The events still held were not appended: their callers may withdraw them while they wait (but
+   * not those the broker may have, see {@link DeliveryFuture#sent}).
+   */
+  private void releaseHeld() {
+    held.forEach(p -> p.future().release());
   }
 
   /** Publishes the oldest stored batch, if the broker may be tried and the store has a backlog. */

@@ -92,6 +92,11 @@ final class Handoff {
     }
   }
 
+  /** Takes a withdrawn event out of the queue, if it is still there, to free its room. */
+  void remove(DeliveryFuture future) {
+    queue.removeIf(p -> p.future() == future);
+  }
+
   /** Moves up to {@code max} queued events into {@code into}. */
   void drainTo(List<Pending> into, int max) {
     queue.drainTo(into, max);

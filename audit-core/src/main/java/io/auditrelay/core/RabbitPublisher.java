@@ -96,7 +96,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
     long deadline = System.nanoTime() + confirmTimeout.toNanos();
     unawaited++;
     if (blocked) {
-      return failed(batch, List.of(), "blocked", deadline);
+      return failed(batch, List.of(), false, "blocked", deadline);
     }
     List<CompletableFuture<PublishResult>> results = new ArrayList<>(batch.size());
     try {
@@ -104,7 +104,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       ConfirmChannel channel = channel();
       if (channel == null) {
         // The earlier failure already set lastError; this one is its consequence.
-        return failed(batch, List.of(), "closed", deadline);
+        return failed(batch, List.of(), false, "closed", deadline);
       }
       for (SerializedEvent event : batch) {
         results.add(channel.publish(exchange, routingKey, properties(event), event.payload()));
@@ -116,20 +116,28 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       lastError = describe(e);
       log.debug(
           "Publishing failed after {} of {} messages: {}", results.size(), batch.size(), lastError);
-      return failed(batch, results, "error", deadline); // those sent may still be confirmed
+      // Those sent may still be confirmed; the one that threw may have been written in part.
+      return failed(batch, results, true, "error", deadline);
     }
     return new Sent(results, deadline);
   }
 
-  /** The results of a batch of which only {@code sent} went out. */
+  /**
+   * The results of a batch of which only {@code sent} went out, and the next one too if {@code
+   * tried} (its publish threw: it may have been written in part).
+   */
   private static Sent failed(
       List<SerializedEvent> batch,
       List<CompletableFuture<PublishResult>> sent,
+      boolean tried,
       String reason,
       long deadline) {
     List<CompletableFuture<PublishResult>> results = new ArrayList<>(sent);
-    while (results.size() < batch.size()) {
+    if (tried && results.size() < batch.size()) {
       results.add(CompletableFuture.completedFuture(PublishResult.unconfirmed(reason)));
+    }
+    while (results.size() < batch.size()) {
+      results.add(CompletableFuture.completedFuture(PublishResult.unsent(reason)));
     }
     return new Sent(results, deadline);
   }

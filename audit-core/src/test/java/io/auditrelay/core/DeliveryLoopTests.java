@@ -458,6 +458,7 @@ class DeliveryLoopTests {
     final AtomicInteger failAcknowledge = new AtomicInteger();
     final AtomicInteger acknowledgeCalls = new AtomicInteger();
     final AtomicInteger largestAppend = new AtomicInteger();
+    final AtomicInteger appendCalls = new AtomicInteger();
 
     FlakyStore(BackingStore delegate) {
       super(delegate);
@@ -475,6 +476,7 @@ class DeliveryLoopTests {
 
     @Override
     public void append(List<SerializedEvent> batch) {
+      appendCalls.incrementAndGet();
       if (failAppend.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new BackingStoreException("disk on fire");
       }

@@ -15,7 +15,8 @@ class HandoffTests {
 
   private static Pending pending(String id) {
     return new Pending(
-        new SerializedEvent(id, "{}".getBytes(StandardCharsets.UTF_8)), new CompletableFuture<>());
+        new SerializedEvent(id, "{}".getBytes(StandardCharsets.UTF_8)),
+        new DeliveryFuture(f -> {}));
   }
 
   /** A wake-up never takes a caller's slot: the signal is not a marker in the data queue. */

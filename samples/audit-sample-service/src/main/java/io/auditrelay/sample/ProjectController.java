@@ -2,15 +2,13 @@ package io.auditrelay.sample;
 
 import io.auditrelay.boot.web.AuditRequestEvents;
 import io.auditrelay.cadf.Resource;
+import io.auditrelay.core.AuditWithdrawnException;
 import io.auditrelay.core.Auditor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
@@ -23,10 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Projects, each change audited. The compliance pattern: the response is sent only after the
- * event's future completed (broker confirm or durable store), so there is no success without an
- * audit record; if the event cannot be made durable in time, the change is undone and the client
- * gets 503.
+ * Projects, each change audited. The compliance pattern: the response is sent only after the event
+ * is durable (broker confirm or durable store), so there is no success without an audit record; if
+ * it cannot be made durable in time, it is withdrawn (never published), the change is undone and
+ * the client gets 503.
  */
 @RestController
 class ProjectController {
@@ -84,17 +82,19 @@ class ProjectController {
     return ResponseEntity.noContent().build();
   }
 
-  /** Records the event and waits until it is durable. */
+  /**
+   * Records the event and waits until it is durable. When it is not durable in time it is withdrawn
+   * (it will never be published), and the caller undoes the change.
+   */
   private void audited(Resource target, int status) {
     try {
-      auditor
-          .record(requestEvents.event(target, status))
-          .get(auditTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      auditor.recordDurably(requestEvents.event(target, status), auditTimeout);
+    } catch (AuditWithdrawnException e) {
       throw new ResponseStatusException(
-          HttpStatus.SERVICE_UNAVAILABLE, "interrupted while auditing");
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "the change could not be audited in time; it was not made",
+          e);
+    } catch (RuntimeException e) {
       throw new ResponseStatusException(
           HttpStatus.SERVICE_UNAVAILABLE, "the change could not be audited; it was not made", e);
     }
