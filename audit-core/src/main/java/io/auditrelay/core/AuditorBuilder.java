@@ -381,6 +381,7 @@ public final class AuditorBuilder {
               + store.type()
               + " store cannot. Use write-ahead or buffer-on-failure with this store");
     }
+    holdsTheLargestEvent(store);
     MeterRegistry registry = meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
     Settings settings =
         new Settings(
@@ -411,6 +412,31 @@ public final class AuditorBuilder {
             new Backoff(initialBackoff, maxBackoff, new SplittableRandom()),
             metrics);
     return new DefaultAuditor(settings, handoff, publisher, metrics, loop);
+  }
+
+  /**
+   * Refuses a store that could never hold an event of {@code maxEventSize}: such an event would be
+   * accepted and then never fit, so delivery would wedge.
+   */
+  private void holdsTheLargestEvent(BackingStore store) {
+    store
+        .largestEvent()
+        .filter(limit -> limit.bytes() < maxEventSize)
+        .ifPresent(
+            limit -> {
+              throw new IllegalArgumentException(
+                  "The "
+                      + store.type()
+                      + " store cannot hold an event of maxEventSize ("
+                      + maxEventSize
+                      + " bytes): its "
+                      + limit.param()
+                      + " leaves room for "
+                      + limit.bytes()
+                      + " bytes per event at most; raise "
+                      + limit.param()
+                      + " in the store's params, or lower maxEventSize");
+            });
   }
 
   private Publisher rabbitPublisher() {

@@ -1,6 +1,7 @@
 package io.auditrelay.store;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A FIFO of serialized events that waits for the broker.
@@ -94,6 +95,24 @@ public interface BackingStore extends AutoCloseable {
   default boolean isEmpty() {
     return stats().events() == 0;
   }
+
+  /**
+   * The largest serialized event this store can ever hold, and the param that bounds it; empty (the
+   * default) when only the medium bounds it. An Auditor refuses to start on a store that cannot
+   * hold an event of its {@code maxEventSize}, so that no accepted event is too large for the
+   * store.
+   */
+  default Optional<EventLimit> largestEvent() {
+    return Optional.empty();
+  }
+
+  /**
+   * A bound on the size of one event.
+   *
+   * @param bytes the largest serialized event, in bytes; not negative
+   * @param param the store param that sets it, for the message that tells how to raise it
+   */
+  record EventLimit(long bytes, String param) {}
 
   /** Flushes what the durability policy requires and releases resources. Idempotent. */
   @Override

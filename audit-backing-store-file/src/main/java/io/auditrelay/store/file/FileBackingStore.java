@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -128,6 +129,13 @@ public final class FileBackingStore implements BackingStore {
   @Override
   public boolean durable() {
     return true;
+  }
+
+  /** A record takes its payload and its framing out of {@code max_total_size}. */
+  @Override
+  public Optional<EventLimit> largestEvent() {
+    return Optional.of(
+        new EventLimit(Math.max(0, settings.maxTotalSize() - RECORD_OVERHEAD), "max_total_size"));
   }
 
   // ---------------------------------------------------------------- writing

@@ -1,6 +1,7 @@
 package io.auditrelay.store.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.auditrelay.cadf.Actions;
 import io.auditrelay.cadf.CadfEvent;
@@ -10,6 +11,9 @@ import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreRegistry;
+import io.auditrelay.store.StoreConfig;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.FlappingLoad;
 import io.auditrelay.testsupport.QueueReader;
@@ -62,6 +66,37 @@ class FileStoreAuditorIntegrationTests {
         .shutdownTimeout(Duration.ofMillis(500))
         .shutdownHook(false)
         .build();
+  }
+
+  /**
+   * A file store that cannot hold one event of the maximum size fails the build, naming the param.
+   * Fails on the code before: with {@code max_file_size = max_total_size = 1} the Auditor started,
+   * health was UP, and every event was refused by the store for ever.
+   */
+  @Test
+  void aStoreThatCannotHoldOneEventOfTheMaximumSizeFailsTheBuild() throws Exception {
+    Path dir = Files.createTempDirectory("audit-file-small").resolve("store");
+    BackingStore store =
+        BackingStoreRegistry.of(List.of(new FileBackingStoreFactory()))
+            .create(
+                StoreConfig.parse(
+                    "{\"type\":\"file\",\"params\":{\"directory\":\""
+                        + dir
+                        + "\",\"max_file_size\":1,\"max_total_size\":1}}",
+                    "test"));
+    try (store) {
+      assertThatIllegalArgumentException()
+          .isThrownBy(
+              () ->
+                  Auditor.builder()
+                      .rabbitUri("amqp://127.0.0.1:1") // never reached: the build fails first
+                      .queueName("q")
+                      .backingStore(store)
+                      .shutdownHook(false)
+                      .build())
+          .withMessageContaining("The file store cannot hold an event of maxEventSize (1048576")
+          .withMessageContaining("raise max_total_size");
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -176,6 +177,11 @@ public final class MemoryBackingStore implements BackingStore {
     return quarantined.values().stream()
         .sorted(java.util.Comparator.comparingLong(StoredEvent::sequence))
         .toList();
+  }
+
+  @Override
+  public Optional<EventLimit> largestEvent() {
+    return Optional.of(new EventLimit(maxBytes, "max_bytes"));
   }
 
   @Override
