@@ -50,7 +50,10 @@ final class AuditMetrics implements AutoCloseable {
     }
     recorded();
     stored();
-    quarantined();
+    for (String reason : List.of("rejected", "corrupt")) {
+      quarantined(reason);
+    }
+    tailCuts();
     lost();
     storeErrors();
     publishLatency =
@@ -107,9 +110,38 @@ final class AuditMetrics implements AutoCloseable {
     return counter("audit.events.stored", "Events appended to the backing store", null, null);
   }
 
-  Counter quarantined() {
+  /**
+   * Events quarantined, by {@code reason}: {@code rejected} (the broker kept refusing them), {@code
+   * corrupt} (the store found them damaged or out of place).
+   */
+  Counter quarantined(String reason) {
     return counter(
-        "audit.events.quarantined", "Events moved to the store's quarantine", null, null);
+        "audit.events.quarantined", "Events moved to the store's quarantine", "reason", reason);
+  }
+
+  Counter tailCuts() {
+    return counter(
+        "audit.store.tail.cuts", "Torn tails the store cut back when it opened", null, null);
+  }
+
+  /** Counts what the store finds wrong on its own in these meters. */
+  io.auditrelay.store.StoreObserver storeObserver() {
+    return new io.auditrelay.store.StoreObserver() {
+      @Override
+      public void quarantined(String reason, long events) {
+        AuditMetrics.this.quarantined(reason).increment(events);
+      }
+
+      @Override
+      public void lost(long events) {
+        AuditMetrics.this.lost().increment(events);
+      }
+
+      @Override
+      public void tailCut(long bytes) {
+        tailCuts().increment();
+      }
+    };
   }
 
   Counter withdrawn(String reason) {

@@ -9,6 +9,7 @@ import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.TransactionalBackingStore;
 import java.time.Clock;
@@ -69,6 +70,7 @@ final class DefaultAuditor implements Auditor {
     this.publisher = publisher;
     this.metrics = metrics;
     this.loop = loop;
+    store.observe(metrics.storeObserver());
     this.thread = new Thread(loop, "audit-delivery-" + name);
     thread.setDaemon(true);
     thread.start();
@@ -292,6 +294,7 @@ final class DefaultAuditor implements Auditor {
           store.type());
     }
     publisher.close();
+    store.observe(StoreObserver.NONE);
     if (closeStore) {
       try {
         store.close();

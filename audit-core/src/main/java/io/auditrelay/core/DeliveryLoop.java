@@ -384,7 +384,7 @@ final class DeliveryLoop implements Runnable {
     try {
       if (!verdict.quarantine().isEmpty()) {
         store.quarantine(claim.subset(verdict.quarantine()), verdict.quarantineReason());
-        metrics.quarantined().increment(verdict.quarantine().size());
+        metrics.quarantined("rejected").increment(verdict.quarantine().size());
         log.warn(
             "Quarantined {} audit event(s) in the {} store: {}",
             verdict.quarantine().size(),

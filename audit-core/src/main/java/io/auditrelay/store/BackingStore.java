@@ -97,6 +97,15 @@ public interface BackingStore extends AutoCloseable {
   }
 
   /**
+   * Tells the store whom to tell of what it finds wrong on its own (corrupt records it quarantines,
+   * ranges of its sequence it finds missing, a torn tail cut at open). The Auditor calls it once
+   * when it starts, and with {@link StoreObserver#NONE} when it closes; a store reports what it
+   * found before (at open) on this call. The default ignores it: a store that finds nothing on its
+   * own.
+   */
+  default void observe(StoreObserver observer) {}
+
+  /**
    * The largest serialized event this store can ever hold, and the param that bounds it; empty (the
    * default) when only the medium bounds it. An Auditor refuses to start on a store that cannot
    * hold an event of its {@code maxEventSize}, so that no accepted event is too large for the

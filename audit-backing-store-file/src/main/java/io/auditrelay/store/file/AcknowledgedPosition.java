@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,10 +27,17 @@ final class AcknowledgedPosition {
   private long watermark;
   private long cumulativeAtWatermark;
 
-  /** Done above the watermark: sequence → cumulative bytes through it. */
-  private final TreeMap<Long, Long> done = new TreeMap<>();
+  /**
+   * A run of sequences done above the watermark: {@code [from, to]}, the cumulative bytes through
+   * {@code to}, and the payload bytes of the run. A void range of any length is one span, so a
+   * sequence gap of any size costs one entry.
+   */
+  private record Span(long to, long cumulative, long bytes) {}
 
-  private final Map<Long, Integer> doneSizes = new HashMap<>();
+  /** Done above the watermark, by first sequence; spans never overlap. */
+  private final TreeMap<Long, Span> done = new TreeMap<>();
+
+  private long doneCount;
   private long doneBytes;
   private boolean dirty;
 
@@ -69,12 +75,33 @@ final class AcknowledgedPosition {
   }
 
   boolean isDone(long sequence) {
-    return sequence <= watermark || done.containsKey(sequence);
+    if (sequence <= watermark) {
+      return true;
+    }
+    Map.Entry<Long, Span> span = done.floorEntry(sequence);
+    return span != null && span.getValue().to() >= sequence;
+  }
+
+  /** How many sequences of {@code [from, to]} are not done. */
+  long notDone(long from, long to) {
+    long start = Math.max(from, watermark + 1);
+    if (start > to) {
+      return 0;
+    }
+    long count = to - start + 1;
+    Map.Entry<Long, Span> first = done.floorEntry(start);
+    Long key =
+        first != null && first.getValue().to() >= start ? first.getKey() : done.ceilingKey(start);
+    for (; key != null && key <= to; key = done.higherKey(key)) {
+      Span span = done.get(key);
+      count -= Math.min(to, span.to()) - Math.max(start, key) + 1;
+    }
+    return count;
   }
 
   /** Records done at or below {@code written}, of the records written. */
   long waitingEvents(long written) {
-    return written - watermark - done.size();
+    return written - watermark - doneCount;
   }
 
   /** Payload bytes waiting, when {@code cumulative} bytes were written. */
@@ -89,17 +116,33 @@ final class AcknowledgedPosition {
 
   /** Marks one record done, with the cumulative bytes through it and its payload size. */
   void markDone(long sequence, long cumulative, int size) {
-    done.put(sequence, cumulative);
-    doneSizes.put(sequence, size);
+    if (isDone(sequence)) {
+      return;
+    }
+    done.put(sequence, new Span(sequence, cumulative, size));
+    doneCount++;
     doneBytes += size;
   }
 
   /**
    * Marks {@code [from, to]} done without payload; {@code cumulativeBefore} is the bytes before.
+   * What is done already stays as it is; the rest takes one span per hole, whatever its length.
    */
   void markVoid(long from, long to, long cumulativeBefore) {
-    for (long s = from; s <= to; s++) {
-      markDone(s, cumulativeBefore, 0);
+    long next = Math.max(from, watermark + 1);
+    long cumulative = cumulativeBefore;
+    while (next <= to) {
+      Map.Entry<Long, Span> covering = done.floorEntry(next);
+      if (covering != null && covering.getValue().to() >= next) {
+        next = covering.getValue().to() + 1;
+        cumulative = Math.max(cumulative, covering.getValue().cumulative());
+        continue;
+      }
+      Long following = done.higherKey(next);
+      long end = following == null ? to : Math.min(to, following - 1);
+      done.put(next, new Span(end, cumulative, 0));
+      doneCount += end - next + 1;
+      next = end + 1;
     }
   }
 
@@ -110,11 +153,11 @@ final class AcknowledgedPosition {
   boolean advance() {
     long before = watermark;
     while (!done.isEmpty() && done.firstKey() == watermark + 1) {
-      Map.Entry<Long, Long> first = done.pollFirstEntry();
-      watermark = first.getKey();
-      cumulativeAtWatermark = first.getValue();
-      Integer size = doneSizes.remove(watermark);
-      doneBytes -= size == null ? 0 : size;
+      Span first = done.pollFirstEntry().getValue();
+      doneCount -= first.to() - watermark;
+      watermark = first.to();
+      cumulativeAtWatermark = first.cumulative();
+      doneBytes -= first.bytes();
     }
     if (watermark != before) {
       dirty = true;

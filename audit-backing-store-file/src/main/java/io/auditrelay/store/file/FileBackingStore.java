@@ -5,6 +5,7 @@ import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.StoredEvent;
 import java.io.IOException;
@@ -75,6 +76,9 @@ public final class FileBackingStore implements BackingStore {
   private final TreeMap<Long, Entry> released = new TreeMap<>();
   private final TreeMap<Long, Entry> claimed = new TreeMap<>();
   private boolean closed;
+  private long tailCut;
+
+  private volatile StoreObserver observer = StoreObserver.NONE;
 
   /**
    * Opens (creating if needed) the store that {@code settings} describe. {@code disk} and {@code
@@ -90,7 +94,8 @@ public final class FileBackingStore implements BackingStore {
     int maxRecord =
         (int) Math.min(Integer.MAX_VALUE - 16, Math.max(settings.maxFileSize(), 1 << 20));
     try {
-      Recovery.Recovered recovered = Recovery.open(directory, this.disk, crashPoints, maxRecord);
+      Recovery.Recovered recovered =
+          Recovery.open(directory, this.disk, crashPoints, maxRecord, settings.maxFileSize());
       segments = recovered.segments();
       position = recovered.position();
       quarantine = Quarantine.open(directory.quarantine(), this.disk, settings.maxTotalSize());
@@ -103,7 +108,17 @@ public final class FileBackingStore implements BackingStore {
               settings.preallocate(),
               recovered.lastSequence(),
               recovered.cumulative());
-      cursor = new ReadCursor(segments, writer, position, quarantine, this::voidRange, maxRecord);
+      tailCut = recovered.tailCut();
+      cursor =
+          new ReadCursor(
+              segments,
+              writer,
+              position,
+              quarantine,
+              new Findings(),
+              maxRecord,
+              directory.path().toString());
+      writer.voidedBefore(recovered.voidFrom());
       writer.open(writer.nextSequence());
     } catch (IOException | RuntimeException e) {
       directory.close();
@@ -118,6 +133,17 @@ public final class FileBackingStore implements BackingStore {
   @Override
   public String type() {
     return TYPE;
+  }
+
+  @Override
+  public void observe(StoreObserver observer) {
+    this.observer = observer;
+    synchronized (this) {
+      if (tailCut > 0 && observer != StoreObserver.NONE) {
+        observer.tailCut(tailCut); // found when the store opened, before anyone observed it
+        tailCut = 0;
+      }
+    }
   }
 
   /** Claims are in-process state: they end only when acknowledged or released. */
@@ -170,7 +196,7 @@ public final class FileBackingStore implements BackingStore {
       } catch (IOException e) {
         // Never leave the next record glued to a half-written one: void the batch, move on.
         voidRange(first, writer.nextSequence() - 1, cumulativeBefore);
-        abandonSegment("write failed: " + e);
+        abandonSegment("write failed: " + e, first);
         throw new BackingStoreException(
             "file store write failed in " + directory.path() + ": " + e, e);
       }
@@ -275,7 +301,26 @@ public final class FileBackingStore implements BackingStore {
           again);
       voidRange(first, writer.writtenSequence(), before);
       writer.dropUnsynced();
-      abandonSegment("rewrite failed: " + again);
+      abandonSegment("rewrite failed: " + again, first);
+    }
+  }
+
+  /** What the drain's cursor finds, recorded in the position and counted by the observer. */
+  private final class Findings implements ReadCursor.Findings {
+
+    @Override
+    public void voidRange(long from, long to, long cumulativeBefore) {
+      FileBackingStore.this.voidRange(from, to, cumulativeBefore);
+    }
+
+    @Override
+    public void quarantined(long events) {
+      observer.quarantined("corrupt", events);
+    }
+
+    @Override
+    public void missing(long from, long to, long events) {
+      observer.lost(events);
     }
   }
 
@@ -290,9 +335,9 @@ public final class FileBackingStore implements BackingStore {
     }
   }
 
-  private void abandonSegment(String why) {
+  private void abandonSegment(String why, long voidFrom) {
     try {
-      writer.abandon(why);
+      writer.abandon(why, voidFrom);
     } catch (IOException e) {
       throw new BackingStoreException(
           "file store " + directory.path() + " cannot open a new segment: " + e, e);

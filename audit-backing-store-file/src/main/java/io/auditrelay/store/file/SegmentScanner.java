@@ -17,6 +17,19 @@ final class SegmentScanner implements AutoCloseable {
 
   static final String HEADER_PREFIX = "AUDITRELAY-SEGMENT 1 ";
 
+  /**
+   * The header field naming the first of the sequences before the segment that the store voided (a
+   * write or a rewrite failed; never reported stored): {@code void-from=<sequence>}.
+   */
+  static final String VOID_FROM = "void-from=";
+
+  /**
+   * The fewest bytes a record line can take (checksum, four numbers and an id, each with its space,
+   * a payload and the newline): a segment of {@code n} bytes holds fewer than {@code n / MIN_LINE}
+   * records, which bounds the sequences a segment can plausibly hold.
+   */
+  static final int MIN_LINE = 16;
+
   /** What a line of a segment is. */
   enum Kind {
     /** The first line, a valid segment header. */
@@ -37,6 +50,26 @@ final class SegmentScanner implements AutoCloseable {
    * @param end the offset just after the line, where a scan resumes
    */
   record Item(Kind kind, LineReader.Line line, RecordCodec.@Nullable Decoded record, long end) {
+
+    /**
+     * For a header: the first voided sequence it names ({@link #VOID_FROM}), or -1 when it names
+     * none.
+     */
+    long voidFrom() {
+      if (kind != Kind.HEADER) {
+        return -1;
+      }
+      String text = new String(line.bytes(), 0, line.length(), StandardCharsets.US_ASCII);
+      int at = text.indexOf(" " + VOID_FROM);
+      if (at < 0) {
+        return -1;
+      }
+      try {
+        return Long.parseLong(text.substring(at + 1 + VOID_FROM.length()).trim());
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
 
     /** Why an unreadable line could not be read, for the quarantine. */
     String unreadableReason(int maxRecord) {

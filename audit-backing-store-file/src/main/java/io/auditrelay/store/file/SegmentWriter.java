@@ -38,6 +38,10 @@ final class SegmentWriter {
   private long size;
   private long headerSize;
   private long nextSequence;
+
+  /** The first voided sequence that the next segment's header must name, or -1. */
+  private long pendingVoidFrom = -1;
+
   private long cumulative;
   private long writtenSequence;
   private volatile long durableSequence;
@@ -64,6 +68,14 @@ final class SegmentWriter {
     this.cumulative = cumulative;
     this.writtenSequence = lastSequence;
     this.durableSequence = lastSequence;
+  }
+
+  /**
+   * The next segment's header names {@code voidFrom} as the first of the sequences before it that
+   * were voided (-1: none): recovery carries the range of an empty segment it removed.
+   */
+  void voidedBefore(long voidFrom) {
+    pendingVoidFrom = voidFrom;
   }
 
   /** The sequence the next record gets. */
@@ -178,9 +190,17 @@ final class SegmentWriter {
     unsynced.clear();
   }
 
-  /** Gives up the current segment and opens a new one at the next sequence. */
-  void abandon(String why) throws IOException {
+  /**
+   * Gives up the current segment and opens a new one at the next sequence. {@code voidFrom}: the
+   * first of the sequences before it that the store voided (never reported stored), or -1. The new
+   * segment's header says so, so that a reader after a restart knows that range is void, not
+   * missing.
+   */
+  void abandon(String why, long voidFrom) throws IOException {
     log.warn("Abandoning audit segment {}: {}", path, why);
+    if (voidFrom >= 0 && (pendingVoidFrom < 0 || voidFrom < pendingVoidFrom)) {
+      pendingVoidFrom = voidFrom;
+    }
     endQuietly();
     channel = null;
     ensureOpen();
@@ -212,8 +232,13 @@ final class SegmentWriter {
         disk.create(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     path = file;
     size = 0;
+    String voided =
+        pendingVoidFrom >= 0 && pendingVoidFrom < firstSequence
+            ? " " + SegmentScanner.VOID_FROM + pendingVoidFrom
+            : "";
     byte[] header =
-        (SegmentScanner.HEADER_PREFIX + firstSequence + "\n").getBytes(StandardCharsets.US_ASCII);
+        (SegmentScanner.HEADER_PREFIX + firstSequence + voided + "\n")
+            .getBytes(StandardCharsets.US_ASCII);
     headerSize = header.length;
     segments.add(firstSequence, file);
     writeFully(header);
@@ -222,6 +247,7 @@ final class SegmentWriter {
     }
     disk.force(file, channel);
     disk.syncDirectory(file.getParent());
+    pendingVoidFrom = -1;
   }
 
   /** Closes the segment being written. */
