@@ -319,6 +319,39 @@ class DeliveryLoopTests {
     auditor = null;
   }
 
+  /**
+   * What a store finds on its own is counted in the Auditor's meters: quarantines by reason, losses
+   * in {@code audit.events.lost}. Fails on the code before: a corruption quarantine raised only
+   * {@code audit.store.quarantined}, which the documented alert does not watch.
+   */
+  @Test
+  void whatTheStoreFindsOnItsOwnIsCountedInTheAuditorsMeters() {
+    java.util.concurrent.atomic.AtomicReference<io.auditrelay.store.StoreObserver> observer =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    BackingStore observed =
+        new ForwardingBackingStore(new MemoryBackingStore(100, Clock.systemUTC())) {
+          @Override
+          public void observe(io.auditrelay.store.StoreObserver o) {
+            observer.set(o);
+          }
+        };
+    start(observed, DeliveryMode.BUFFER_ON_FAILURE, 10, 5);
+
+    observer.get().quarantined("corrupt", 2);
+    observer.get().lost(3);
+    observer.get().tailCut(100);
+
+    assertThat(registry.get("audit.events.quarantined").tag("reason", "corrupt").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("audit.events.quarantined").tag("reason", "rejected").counter().count())
+        .isZero();
+    assertThat(count("audit.events.lost")).isEqualTo(3);
+    assertThat(count("audit.store.tail.cuts")).isEqualTo(1);
+    auditor.close();
+    assertThat(observer.get()).isSameAs(io.auditrelay.store.StoreObserver.NONE);
+    auditor = null;
+  }
+
   @Test
   void quarantinesOnlyTheEventTheBrokerKeepsRejecting() {
     // Anchor lesson 29: one event the broker never accepts blocked the store forever.

@@ -74,6 +74,16 @@ public class ForwardingBackingStore implements BackingStore {
   }
 
   @Override
+  public void observe(io.auditrelay.store.StoreObserver observer) {
+    delegate.observe(observer);
+  }
+
+  @Override
+  public java.util.Optional<EventLimit> largestEvent() {
+    return delegate.largestEvent();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

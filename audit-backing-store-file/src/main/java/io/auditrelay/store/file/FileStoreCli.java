@@ -84,18 +84,18 @@ public final class FileStoreCli {
           return 0;
         }
         out.println(
-            "CORRUPT "
-                + scan.corrupt.size()
-                + " of "
-                + (scan.records + scan.corrupt.size())
-                + " records:");
+            "CORRUPT " + scan.corrupt.size() + " problem(s) in " + scan.records + " records:");
         scan.corrupt.forEach(location -> out.println("  " + location));
         return 1;
       }
     }
   }
 
-  /** One read of the whole directory. */
+  /**
+   * One read of the whole directory. Every record is judged against its slot as the drain judges it
+   * ({@link Slots}): damaged lines, records out of place, ranges missing from the sequence and a
+   * position ahead of the log are each reported.
+   */
   private static final class Scan {
     long position;
     int segments;
@@ -104,6 +104,9 @@ public final class FileStoreCli {
     boolean openTail;
     final List<RecordCodec.Decoded> waiting = new ArrayList<>();
     final List<String> corrupt = new ArrayList<>();
+    private long expected;
+    private long setAside;
+    private long logEnd;
 
     static Scan of(Path dir) throws IOException {
       Scan scan = new Scan();
@@ -124,14 +127,49 @@ public final class FileStoreCli {
                 f -> segments.put(Long.parseLong(f.getFileName().toString().substring(0, 20)), f));
       }
       scan.segments = segments.size();
+      scan.expected = scan.position + 1;
+      scan.logEnd = 0;
       for (var entry : segments.entrySet()) {
         Long next = segments.higherKey(entry.getKey());
-        scan.read(entry.getValue(), next, next == null);
+        scan.read(entry.getKey(), entry.getValue(), next);
+      }
+      if (!segments.isEmpty()) {
+        scan.reach(segments.lastKey(), "before the newest segment");
+        if (scan.position > scan.logEnd) {
+          scan.corrupt.add(
+              "position: says every record through "
+                  + scan.position
+                  + " was delivered, but the log ends at "
+                  + scan.logEnd);
+        }
       }
       return scan;
     }
 
-    private void read(Path segment, Long nextSegment, boolean tail) throws IOException {
+    /** Reports the sequences below {@code sequence} not seen, less the lines set aside. */
+    private void reach(long sequence, String where) {
+      long missing = sequence - expected - setAside;
+      if (missing > 0) {
+        corrupt.add(
+            "sequences "
+                + expected
+                + " to "
+                + (sequence - 1)
+                + " "
+                + where
+                + ": "
+                + missing
+                + " record(s) missing from the log");
+      }
+      setAside = 0;
+      expected = Math.max(expected, sequence);
+    }
+
+    private void read(long first, Path segment, Long nextSegment) throws IOException {
+      logEnd = Math.max(logEnd, first - 1);
+      long slot = first;
+      long tailBound = Slots.tailBound(first, Files.size(segment), 64 << 20);
+      String name = segment.getFileName().toString();
       try (InputStream in = new BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
         // A preallocated segment ends in zeros: they are free space, not a record.
         LineReader reader = new LineReader(in, 0, 64 << 20, LineReader.endOfData(segment));
@@ -140,14 +178,24 @@ public final class FileStoreCli {
         while ((line = reader.next()) != null) {
           if (header) {
             header = false;
+            String text =
+                line.bytes() == null
+                    ? ""
+                    : new String(line.bytes(), 0, line.length(), StandardCharsets.US_ASCII);
+            int at = text.indexOf(" " + SegmentScanner.VOID_FROM);
+            if (at >= 0
+                && Long.parseLong(text.substring(at + 1 + SegmentScanner.VOID_FROM.length()).trim())
+                    <= expected) {
+              expected = Math.max(expected, first); // voided by the writer: never stored
+            }
             continue;
           }
+          String where = name + " offset " + line.offset();
           if (!line.complete()) {
-            if (tail) {
+            if (nextSegment == null) {
               openTail = true;
             } else {
-              corrupt.add(
-                  segment.getFileName() + " offset " + line.offset() + ": unterminated record");
+              corrupt.add(where + ": unterminated record");
             }
             continue;
           }
@@ -155,18 +203,33 @@ public final class FileStoreCli {
               line.bytes() == null ? null : RecordCodec.decode(line.bytes(), line.length());
           if (decoded == null) {
             corrupt.add(
-                segment.getFileName()
-                    + " offset "
-                    + line.offset()
-                    + ": "
-                    + (line.bytes() == null ? "record over 64 MiB" : "checksum mismatch"));
+                where + ": " + (line.bytes() == null ? "record over 64 MiB" : "checksum mismatch"));
+            setAside++;
             continue;
           }
-          if (nextSegment != null && decoded.sequence() >= nextSegment) {
-            continue; // superseded by a rewrite
+          long sequence = decoded.sequence();
+          Slots.Verdict verdict = Slots.judge(sequence, slot, nextSegment, tailBound);
+          if (verdict == Slots.Verdict.SUPERSEDED) {
+            break; // superseded by a rewrite
           }
+          if (verdict == Slots.Verdict.OUT_OF_PLACE) {
+            corrupt.add(
+                where
+                    + ": record out of place: sequence "
+                    + sequence
+                    + " where the next is "
+                    + slot);
+            setAside++;
+            continue;
+          }
+          if (sequence >= expected) {
+            reach(sequence, "before " + where);
+            expected = sequence + 1;
+          }
+          slot = sequence + 1;
+          logEnd = Math.max(logEnd, sequence);
           records++;
-          if (decoded.sequence() > position) {
+          if (sequence > position) {
             waiting.add(decoded);
           }
         }

@@ -66,7 +66,7 @@ class FileStoreCliTests {
     String out = run("verify", dir.toString());
 
     assertThat(out)
-        .startsWith("1\nCORRUPT 1 of 3 records:")
+        .startsWith("1\nCORRUPT 1 problem(s) in 2 records:")
         .contains(segment.getFileName() + " offset")
         .contains("checksum mismatch");
   }

@@ -1,6 +1,7 @@
 package io.auditrelay.store.jdbc;
 
 import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.StoredEvent;
 import java.sql.PreparedStatement;
@@ -35,6 +36,8 @@ final class EventTable {
   private final String tableName;
   private final Clock clock;
   private final BacklogEstimate estimate;
+
+  private volatile StoreObserver observer = StoreObserver.NONE;
 
   EventTable(StoreDatabase database, String tableName, Clock clock) {
     this.database = database;
@@ -201,6 +204,11 @@ final class EventTable {
     delete(jdbc, events, owner);
   }
 
+  /** Whom to tell of the rows this table quarantines as corrupt. */
+  void observe(StoreObserver observer) {
+    this.observer = observer;
+  }
+
   /**
    * Moves unreadable rows to quarantine in the transaction of {@code jdbc}, which holds them
    * (locked, or leased by {@code owner}), and runs {@code commit}; logs and counts them.
@@ -224,7 +232,8 @@ final class EventTable {
     } finally {
       estimate.endChange();
     }
-    log.warn(
+    observer.quarantined("corrupt", corrupt.size());
+    log.error(
         "Quarantined {} unreadable row(s) of audit table {} (sequences {}): {}",
         corrupt.size(),
         tableName,

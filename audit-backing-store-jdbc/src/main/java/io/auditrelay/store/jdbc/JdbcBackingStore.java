@@ -4,6 +4,7 @@ import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.TransactionalBackingStore;
 import java.time.Instant;
@@ -64,6 +65,11 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     this.batchSize = batchSize;
     this.maxEvents = maxEvents;
     rows.estimate().refresh(true);
+  }
+
+  @Override
+  public void observe(StoreObserver observer) {
+    rows.observe(observer);
   }
 
   @Override

@@ -335,6 +335,15 @@ class JdbcBackingStoreTests {
   void quarantinesAChangedRowAndDeliversTheRowsBehindIt(TestDatabase database) {
     String table = TestDatabase.uniqueTable("corrupt");
     BackingStore store = open(database, table);
+    java.util.concurrent.atomic.AtomicLong corrupt = new java.util.concurrent.atomic.AtomicLong();
+    store.observe(
+        new io.auditrelay.store.StoreObserver() {
+          @Override
+          public void quarantined(String reason, long events) {
+            assertThat(reason).isEqualTo("corrupt");
+            corrupt.addAndGet(events);
+          }
+        });
     List<SerializedEvent> appended = events(0, 5);
     store.append(appended);
     // Same length, other bytes: only the checksum can tell.
@@ -353,6 +362,7 @@ class JdbcBackingStoreTests {
     assertThat(store.claim(10).isEmpty()).as("never read again").isTrue();
     assertThat(store.stats().events()).isZero();
     assertThat(store.stats().quarantinedEvents()).isEqualTo(1);
+    assertThat(corrupt).as("counted in audit.events.quarantined{reason=corrupt}").hasValue(1);
     assertThat(single(database, "SELECT reason FROM " + database.quote(table + "_quarantine")))
         .contains("checksum mismatch");
   }
