@@ -58,8 +58,13 @@ final class AcknowledgedPosition {
         throw new BackingStoreException(
             "file store position file " + file + " is corrupt: expected '<sequence> <bytes>'");
       }
-      position.watermark = Long.parseLong(parts[0]);
-      position.cumulativeAtWatermark = Long.parseLong(parts[1]);
+      try {
+        position.watermark = Long.parseLong(parts[0]);
+        position.cumulativeAtWatermark = Long.parseLong(parts[1]);
+      } catch (NumberFormatException e) {
+        throw new BackingStoreException(
+            "file store position file " + file + " is corrupt: expected '<sequence> <bytes>'");
+      }
     }
     return position;
   }

@@ -3,9 +3,11 @@ package io.auditrelay.store.file;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -27,9 +29,11 @@ interface Disk {
     force(channel);
   }
 
-  /** Creates (or, with {@code CREATE}, opens) {@code path} with mode 0600. */
+  /** Creates (or, with {@code CREATE}, opens) {@code path} with mode 0600, never through a link. */
   default FileChannel create(Path path, Set<StandardOpenOption> options) throws IOException {
-    return FileChannel.open(path, options, StoreDirectory.FILE_MODE);
+    Set<OpenOption> noLinks = new HashSet<>(options);
+    noLinks.add(StoreDirectory.NOFOLLOW); // never write through a link planted in the store
+    return FileChannel.open(path, noLinks, StoreDirectory.FILE_MODE);
   }
 
   /** Renames {@code from} over {@code to} atomically. */

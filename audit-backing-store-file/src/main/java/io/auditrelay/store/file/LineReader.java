@@ -58,7 +58,8 @@ final class LineReader {
    * is preallocated (or, after a crash, zero-filled) space. Reads the file backwards from its end.
    */
   static long endOfData(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, StoreDirectory.NOFOLLOW)) {
       ByteBuffer block = ByteBuffer.allocate(64 * 1024);
       long end = channel.size();
       while (end > 0) {

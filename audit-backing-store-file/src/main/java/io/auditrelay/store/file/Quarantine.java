@@ -47,7 +47,7 @@ final class Quarantine {
 
   /** Payload bytes of a quarantine file: everything after its first (reason) line. */
   private static long payloadLength(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file, StoreDirectory.NOFOLLOW)) {
       long reasonLength = 0;
       int b;
       while ((b = in.read()) >= 0) {

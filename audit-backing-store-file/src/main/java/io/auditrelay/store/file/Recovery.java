@@ -149,7 +149,8 @@ final class Recovery {
             size - goodEnd,
             segment);
       }
-      try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(segment, StandardOpenOption.WRITE, StoreDirectory.NOFOLLOW)) {
         channel.truncate(goodEnd);
         disk.force(segment, channel);
       }

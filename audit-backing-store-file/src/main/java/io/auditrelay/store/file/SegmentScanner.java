@@ -95,7 +95,7 @@ final class SegmentScanner implements AutoCloseable {
    */
   static SegmentScanner open(Path segment, long offset, int maxRecord, long limit)
       throws IOException {
-    InputStream raw = Files.newInputStream(segment);
+    InputStream raw = Files.newInputStream(segment, StoreDirectory.NOFOLLOW);
     try {
       raw.skipNBytes(offset);
       LineReader reader =

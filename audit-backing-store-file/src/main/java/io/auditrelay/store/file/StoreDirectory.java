@@ -8,14 +8,16 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The store's directory: created 0700 with its mode at creation (never chmod afterwards), refused
@@ -23,6 +25,9 @@ import java.util.Set;
  * the store's lifetime; fsynced after every create, rename and delete.
  */
 final class StoreDirectory implements AutoCloseable {
+
+  /** Every file the store opens is opened without following a link. */
+  static final OpenOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_MODE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
@@ -49,10 +54,20 @@ final class StoreDirectory implements AutoCloseable {
       ensureDirectory(path);
       ensureDirectory(path.resolve("segments"));
       ensureDirectory(path.resolve("quarantine"));
+      for (String name : List.of("LOCK", "position", "position.tmp")) {
+        checkEntry(path.resolve(name));
+      }
+      for (String sub : List.of("segments", "quarantine")) {
+        try (Stream<Path> entries = Files.list(path.resolve(sub))) {
+          for (Path entry : entries.toList()) {
+            checkEntry(entry);
+          }
+        }
+      }
       FileChannel channel =
           FileChannel.open(
               path.resolve("LOCK"),
-              EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, NOFOLLOW),
               FILE_MODE);
       FileLock lock;
       try {
@@ -78,8 +93,9 @@ final class StoreDirectory implements AutoCloseable {
     }
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       try {
-        // Missing parents are created with the default mode; the store's own directory is 0700.
-        Files.createDirectories(dir.getParent());
+        // Missing parents are created 0700 too (the umask can only take bits away), never with
+        // the umask's mode alone, which could make them group- or world-writable.
+        Files.createDirectories(dir.getParent(), DIRECTORY_MODE);
         Files.createDirectory(dir, DIRECTORY_MODE);
         syncDirectory(dir.getParent());
       } catch (FileAlreadyExistsException e) {
@@ -112,6 +128,41 @@ final class StoreDirectory implements AutoCloseable {
               + ", not by "
               + me
               + " who runs the store");
+    }
+  }
+
+  /**
+   * Refuses an entry of the store that is a symlink, not a regular file, or owned by another user:
+   * the store writes, truncates and deletes its files, and must never do so through a link.
+   */
+  private static void checkEntry(Path entry) throws IOException {
+    if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    PosixFileAttributes attributes =
+        Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.isSymbolicLink()) {
+      throw new BackingStoreException(
+          "file store entry "
+              + entry
+              + " is a symlink; the store never follows links inside its directory: replace it"
+              + " with the file itself, or remove it");
+    }
+    if (!attributes.isRegularFile()) {
+      throw new BackingStoreException(
+          "file store entry " + entry + " is not a regular file; remove it from the directory");
+    }
+    String me = System.getProperty("user.name");
+    String owner = attributes.owner().getName();
+    if (!owner.equals(me)) {
+      throw new BackingStoreException(
+          "file store entry "
+              + entry
+              + " is owned by "
+              + owner
+              + ", not by "
+              + me
+              + " who runs the store; audit records must be the store's own");
     }
   }
 

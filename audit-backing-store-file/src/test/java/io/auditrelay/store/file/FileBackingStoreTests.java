@@ -212,6 +212,84 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     assertThatThrownBy(() -> open(link)).hasMessageContaining("symlink");
   }
 
+  /**
+   * A symlink inside the store is refused, and the file it points to is never touched. Fails on the
+   * code before: a segment symlinked to another file got that file truncated to 0 bytes, and a
+   * {@code position.tmp} symlinked to another file got it overwritten.
+   */
+  @Test
+  void refusesSymlinksInsideTheStoreAndNeverWritesThroughOne() throws IOException {
+    Path dir = dir();
+    FileBackingStore first = open(dir);
+    first.append(events(0, 2));
+    first.close();
+    Path victim = Files.writeString(root.resolve("victim"), "precious, do not truncate\n");
+    Path planted = dir.resolve("segments").resolve(String.format("%020d.log", 999));
+    Files.createSymbolicLink(planted, victim);
+
+    assertThatThrownBy(() -> open(dir))
+        .isInstanceOf(BackingStoreException.class)
+        .hasMessageContaining(planted + " is a symlink");
+    assertThat(Files.readString(victim)).isEqualTo("precious, do not truncate\n");
+
+    Files.delete(planted);
+    Files.createSymbolicLink(dir.resolve("position.tmp"), victim);
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining("position.tmp is a symlink");
+    assertThat(Files.readString(victim)).isEqualTo("precious, do not truncate\n");
+  }
+
+  /**
+   * A link planted while the store runs is not followed either: the position is not persisted
+   * through it. Fails on the code before: the victim was overwritten with the position.
+   */
+  @Test
+  void neverWritesThroughALinkPlantedWhileItRuns() throws IOException {
+    Path dir = dir();
+    FileBackingStore store = open(dir);
+    store.append(events(0, 2));
+    Path victim = Files.writeString(root.resolve("victim-running"), "precious\n");
+    Files.deleteIfExists(dir.resolve("position.tmp"));
+    Files.createSymbolicLink(dir.resolve("position.tmp"), victim);
+
+    Claim claim = store.claim(10);
+    assertThatThrownBy(() -> store.acknowledge(claim)).hasMessageContaining("position");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+  }
+
+  @Test
+  void refusesAnEntryThatIsNoRegularFileOrOwnedBySomeoneElse() throws IOException {
+    Path dir = dir();
+    open(dir).close();
+    Path directory =
+        Files.createDirectory(dir.resolve("segments").resolve(String.format("%020d.log", 77)));
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining(directory + " is not a regular file");
+    Files.delete(directory);
+
+    Path foreign = Files.writeString(dir.resolve("quarantine").resolve("000000000009.rec"), "x\n");
+    java.nio.file.attribute.UserPrincipal nobody =
+        foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "chown needs root");
+    Files.setOwner(foreign, nobody);
+    assertThatThrownBy(() -> open(dir)).hasMessageContaining("is owned by nobody");
+  }
+
+  /**
+   * Missing parent directories are created 0700. Fails on the code before: they got the umask's
+   * mode (0755 here, 0777 under umask 000).
+   */
+  @Test
+  void createsMissingParentDirectoriesWithMode0700() throws IOException {
+    Path parent = root.resolve("p1");
+    Path dir = parent.resolve("p2").resolve("audit");
+    open(dir).close();
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(parent)))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.getParent())))
+        .isEqualTo("rwx------");
+  }
+
   @Test
   void createsItsDirectoryWithMode0700AndFiles0600() throws IOException {
     Path dir = root.resolve("missing-parent").resolve("audit");
