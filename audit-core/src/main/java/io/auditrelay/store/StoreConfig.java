@@ -3,8 +3,14 @@ package io.auditrelay.store;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,13 +26,33 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record StoreConfig(String source, String type, StoreParams params) {
 
+  /** Deeper than any store configuration needs; bounds the parser's work on hostile input. */
+  private static final int MAX_DEPTH = 100;
+
   private static final JsonMapper STRICT =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                  .build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // 1e400 is a number the factory can name as out of range, not an infinite double
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .build();
 
+  private static final Pattern DUPLICATE =
+      Pattern.compile("Duplicate Object property \"([^\"]{1,64})\"");
+
   private static final Set<String> TOP_LEVEL = Set.of("type", "params");
+
+  /** Where the parser stopped, when it knows: " (line L, column C)". */
+  private static String at(JacksonException e) {
+    TokenStreamLocation location = e.getLocation();
+    return location == null
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
 
   /** The default: the memory store with default params. */
   public static StoreConfig memory(String source) {
@@ -46,16 +72,28 @@ public record StoreConfig(String source, String type, StoreParams params) {
     JsonNode root;
     try {
       root = STRICT.readTree(json);
-    } catch (JacksonException e) {
-      // Jackson's message may quote the input; report only the position.
+    } catch (StreamConstraintsException e) {
       throw new BackingStoreConfigException(
           source
-              + ": not valid JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + "); "
+              + ": nested more than "
+              + MAX_DEPTH
+              + " levels deep; a store configuration is one object whose params are strings,"
+              + " numbers or booleans; "
               + example);
+    } catch (JacksonException e) {
+      // Jackson's message may quote the input; report only the position, or the duplicate key.
+      String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+      Matcher duplicate = DUPLICATE.matcher(message);
+      if (duplicate.find()) {
+        throw new BackingStoreConfigException(
+            source
+                + ": duplicate key '"
+                + duplicate.group(1)
+                + "'"
+                + at(e)
+                + "; give each key once");
+      }
+      throw new BackingStoreConfigException(source + ": not valid JSON" + at(e) + "; " + example);
     }
     if (root == null || !root.isObject()) {
       throw new BackingStoreConfigException(source + ": must be a JSON object; " + example);

@@ -103,6 +103,43 @@ class BackingStoreRegistryTests {
         .hasMessageStartingWith("AUDIT_BACKING_STORE: ");
   }
 
+  /**
+   * Each bad value gets one sentence naming the setting and the fix. Fails on the code before: the
+   * nested document threw a raw NullPointerException, {@code 1e400} a raw Jackson exception, and a
+   * duplicate key was reported as "not valid JSON" without the word duplicate.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("badConfigurations")
+  void explainsEachBadConfigurationInOneSentence(String json, String expected) {
+    assertThatThrownBy(() -> registry.create(StoreConfig.parse(json, SOURCE)))
+        .isInstanceOf(BackingStoreConfigException.class)
+        .hasMessageStartingWith("AUDIT_BACKING_STORE: ")
+        .hasMessageContaining(expected)
+        .hasNoCause();
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> badConfigurations() {
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(
+            "[".repeat(100_000), "nested more than 100 levels deep"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"type\":\"memory\",\"params\":{\"max_events\":" + "[".repeat(100_000) + "}}",
+            "nested more than 100 levels deep"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"type\":\"memory\",\"params\":{\"max_events\":1e400}}",
+            "param 'max_events' of store type 'memory' must be a positive integer"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"type\":\"memory\",\"params\":{\"max_bytes\":-1e400}}",
+            "param 'max_bytes' of store type 'memory' must be"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"type\":\"memory\",\"type\":\"file\"}", "duplicate key 'type'"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"type\":\"memory\",\"params\":{\"max_events\":5,\"max_events\":6}}",
+            "duplicate key 'max_events'"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"type\":\"memory\",", "not valid JSON (line 1, column"));
+  }
+
   @Test
   void neverRepeatsASecretFromMalformedJson() {
     String json = "{\"type\":\"sql\",\"params\":{\"password\":\"hunter2\" \"url\":\"x\"}}";

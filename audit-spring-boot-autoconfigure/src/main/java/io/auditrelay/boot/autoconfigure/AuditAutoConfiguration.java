@@ -2,6 +2,7 @@ package io.auditrelay.boot.autoconfigure;
 
 import io.auditrelay.core.Auditor;
 import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFactory;
 import io.auditrelay.store.BackingStoreRegistry;
 import io.auditrelay.store.StoreConfig;
@@ -26,9 +27,6 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(AuditProperties.class)
 public final class AuditAutoConfiguration {
 
-  /** Where the backing store configuration comes from, as named in every error. */
-  static final String STORE_SOURCE = "audit.backing-store (env AUDIT_BACKING_STORE)";
-
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBooleanProperty(name = "audit.enabled", matchIfMissing = true)
   static class EnabledConfiguration {
@@ -36,14 +34,24 @@ public final class AuditAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     BackingStore auditBackingStore(
-        AuditProperties properties, ObjectProvider<BackingStoreFactory> factories) {
+        AuditProperties properties,
+        ObjectProvider<BackingStoreFactory> factories,
+        Environment environment) {
       BackingStoreRegistry registry = BackingStoreRegistry.of(factories.orderedStream().toList());
       String json = properties.getBackingStore();
+      String source = new SettingSources(environment).describe("audit.backing-store");
       StoreConfig config =
           json == null || json.isBlank()
-              ? StoreConfig.memory(STORE_SOURCE)
-              : StoreConfig.parse(json, STORE_SOURCE);
-      return registry.create(config);
+              ? StoreConfig.memory(source)
+              : StoreConfig.parse(json, source);
+      try {
+        return registry.create(config);
+      } catch (BackingStoreException e) {
+        // The store could not be opened (a directory refused, a database unreachable): one
+        // sentence in the startup report, naming the setting, instead of a long stack trace.
+        throw new AuditConfigurationException(
+            source + ": the " + config.type() + " store could not be opened: " + e.getMessage(), e);
+      }
     }
 
     @Bean(destroyMethod = "close")
@@ -54,7 +62,10 @@ public final class AuditAutoConfiguration {
         ObjectProvider<AuditorBuilderCustomizer> customizers,
         Environment environment) {
       AuditorFactory factory =
-          new AuditorFactory(properties, environment.getProperty("spring.application.name"));
+          new AuditorFactory(
+              properties,
+              environment.getProperty("spring.application.name"),
+              new SettingSources(environment));
       return new ManagedAuditor(
           factory.create(auditBackingStore, customizers.orderedStream().toList()));
     }

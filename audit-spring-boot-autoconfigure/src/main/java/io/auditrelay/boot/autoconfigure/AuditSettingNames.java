@@ -49,14 +49,21 @@ final class AuditSettingNames {
 
   /** {@code message} with every builder setting named by its property and variable. */
   static String translate(String message) {
+    return translate(
+        message,
+        property -> property + " (env " + AuditEnvironmentVariables.variable(property) + ")");
+  }
+
+  /**
+   * {@code message} with every builder setting named by {@code describe}, given its property (see
+   * {@link SettingSources#describe}).
+   */
+  static String translate(String message, java.util.function.UnaryOperator<String> describe) {
     Matcher matcher = SETTING.matcher(message);
     StringBuilder out = new StringBuilder();
     while (matcher.find()) {
       String property = PROPERTIES.get(matcher.group(1));
-      matcher.appendReplacement(
-          out,
-          Matcher.quoteReplacement(
-              property + " (env " + AuditEnvironmentVariables.variable(property) + ")"));
+      matcher.appendReplacement(out, Matcher.quoteReplacement(describe.apply(property)));
     }
     matcher.appendTail(out);
     return out.toString();

@@ -16,9 +16,20 @@ final class AuditorFactory {
   private final AuditProperties properties;
   private final @Nullable String applicationName;
 
+  private final @Nullable SettingSources sources;
+
   AuditorFactory(AuditProperties properties, @Nullable String applicationName) {
+    this(properties, applicationName, null);
+  }
+
+  /** With {@code sources}, errors name where each value came from. */
+  AuditorFactory(
+      AuditProperties properties,
+      @Nullable String applicationName,
+      @Nullable SettingSources sources) {
     this.properties = properties;
     this.applicationName = applicationName;
+    this.sources = sources;
   }
 
   Auditor create(BackingStore store, List<AuditorBuilderCustomizer> customizers) {
@@ -67,7 +78,10 @@ final class AuditorFactory {
     } catch (IllegalArgumentException e) {
       // The builder names its own settings: name the properties instead (its message is all
       // there is to say, so it is not kept as the cause: the report shows one message).
-      throw new AuditConfigurationException(AuditSettingNames.translate(e.getMessage()));
+      throw new AuditConfigurationException(
+          sources == null
+              ? AuditSettingNames.translate(e.getMessage())
+              : AuditSettingNames.translate(e.getMessage(), sources::describe));
     }
   }
 

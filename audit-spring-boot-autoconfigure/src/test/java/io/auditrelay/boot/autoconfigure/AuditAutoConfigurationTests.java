@@ -155,7 +155,7 @@ class AuditAutoConfigurationTests {
                     .getFailure()
                     .rootCause()
                     .hasMessageStartingWith(
-                        "audit.backing-store (env AUDIT_BACKING_STORE): not valid JSON"));
+                        "audit.backing-store (set in \"audit.backing-store\" from property source \"test\"): not valid JSON"));
   }
 
   @Test
@@ -198,7 +198,7 @@ class AuditAutoConfigurationTests {
                     .rootCause()
                     .isInstanceOf(AuditConfigurationException.class)
                     .hasMessageContaining(
-                        "audit.delivery-mode (env AUDIT_DELIVERY_MODE) is TRANSACTIONAL")
+                        "audit.delivery-mode (set in \"audit.delivery-mode\" from property source \"test\") is TRANSACTIONAL")
                     .hasMessageContaining("the memory store cannot"));
   }
 
@@ -258,7 +258,7 @@ class AuditAutoConfigurationTests {
                     .getFailure()
                     .rootCause()
                     .hasMessageContaining(
-                        "audit.overflow.queue-capacity (env AUDIT_OVERFLOW_QUEUE_CAPACITY) must be positive"));
+                        "audit.overflow.queue-capacity (set in \"audit.overflow.queue-capacity\" from property source \"test\") must be positive"));
   }
 
   @Test
