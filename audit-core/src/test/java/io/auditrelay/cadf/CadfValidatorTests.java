@@ -33,6 +33,11 @@ class CadfValidatorTests {
         rule("id", "UUID", b -> b.id("not-a-uuid")),
         rule("id", "UUID", b -> b.id("6F2BB4B5-2F3E-4A4C-9A52-0B4B1B3C1D2E")),
         rule("eventTime", "is required", b -> b.eventTime((java.time.Instant) null)),
+        // Required fields: each has a case, so making one optional fails here.
+        rule("eventType", "is required", b -> b.eventType(null)),
+        rule("action", "is required", b -> b.action(null)),
+        rule("action", "CADF action", b -> b.action(" ")),
+        rule("outcome", "is required", b -> b.outcome(null)),
         rule("action", "CADF action", b -> b.action("createXYZ")),
         rule("action", "CADF action", b -> b.action("frobnicate")),
         rule("action", "CADF action", b -> b.action("create/")),

@@ -413,6 +413,64 @@ class DeliveryLoopTests {
     assertThat(publisher.published).extracting(DeliveryLoopTests::n).isSorted();
   }
 
+  /**
+   * A backlog is being drained and live events arrive: none of them is published before the whole
+   * backlog. Unlike {@link #noLiveEventOvertakesABufferedOne}, the broker is up and not in backoff
+   * when they arrive, so only the rule "behind the backlog" keeps them back (a mutant that lets
+   * live events be published while the store holds a backlog passed that test and fails this one).
+   */
+  @Test
+  void liveEventsArrivingDuringADrainGoBehindTheWholeBacklog() {
+    publisher.down = true;
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(
+                    e ->
+                        publisher.downInThisBatch
+                            ? PublishResult.unconfirmed("error")
+                            : PublishResult.CONFIRMED)
+                .toList();
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    CompletableFuture.allOf(record(1000).toArray(CompletableFuture[]::new)).join();
+    int before = publisher.entered.get();
+    publisher.holdFirstCall(); // the drain's first batch waits here
+    publisher.down = false;
+    await().atMost(WAIT).until(() -> publisher.entered.get() > before);
+    List<CompletableFuture<Void>> live = new ArrayList<>();
+    for (int i = 1000; i < 1050; i++) {
+      live.add(auditor.record(AuditorIntegrationTests.event(0, i)));
+    }
+    publisher.release();
+    CompletableFuture.allOf(live.toArray(CompletableFuture[]::new)).join();
+
+    await().atMost(WAIT).until(() -> publisher.published.size() == 1050);
+    assertThat(publisher.published).extracting(DeliveryLoopTests::n).isSorted();
+  }
+
+  /**
+   * {@code close()} delivers what waits in the hand-off queue, not only what the delivery thread
+   * holds. Fails with a mutant that stops without draining the queue: the queue was always empty
+   * when the other tests closed.
+   */
+  @Test
+  void closeDeliversWhatStillWaitsInTheHandOffQueue() {
+    publisher.holdFirstCall();
+    start(DeliveryMode.BUFFER_ON_FAILURE, 5);
+    List<CompletableFuture<Void>> futures = record(200); // the first batch is held: 190 wait
+    io.micrometer.core.instrument.Counter lost = registry.find("audit.events.lost").counter();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(auditor::close);
+    await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> !closing.isDone());
+
+    publisher.release();
+    closing.join();
+
+    assertThat(futures).allSatisfy(f -> assertThat(f).isCompletedWithValue(null));
+    assertThat(publisher.published).hasSize(200);
+    assertThat(lost.count()).isZero();
+    auditor = null;
+  }
+
   /** Publishes according to {@link #script}; can hold the first call until events are queued. */
   static final class ScriptedPublisher implements Publisher {
     volatile Function<List<SerializedEvent>, List<PublishResult>> script =
@@ -423,6 +481,10 @@ class DeliveryLoopTests {
     volatile boolean downInThisBatch;
 
     final AtomicInteger calls = new AtomicInteger();
+
+    /** Calls that entered {@link #send}, held or not. */
+    final AtomicInteger entered = new AtomicInteger();
+
     final List<List<SerializedEvent>> batches = new CopyOnWriteArrayList<>();
     final List<SerializedEvent> published = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
@@ -435,6 +497,7 @@ class DeliveryLoopTests {
     final List<List<CompletableFuture<PublishResult>>> deferred = new CopyOnWriteArrayList<>();
     final AtomicInteger deferredEvents = new AtomicInteger();
 
+    /** Holds the next call to {@link #send} (and any after it) until {@link #release}. */
     void holdFirstCall() {
       gate = new CompletableFuture<>();
     }
@@ -453,9 +516,8 @@ class DeliveryLoopTests {
         deferredEvents.addAndGet(batch.size());
         return new Sent(results, System.nanoTime() + WAIT.toNanos());
       }
-      if (calls.get() == 0) {
-        gate.join();
-      }
+      entered.incrementAndGet();
+      gate.join(); // completed unless a test holds the publisher
       calls.incrementAndGet();
       downInThisBatch = down;
       batches.add(List.copyOf(batch));
