@@ -78,6 +78,9 @@ public final class FileBackingStore implements BackingStore {
   private boolean closed;
   private long tailCut;
 
+  /** Ranges voided after a failed write or rewrite, first to last: appends in them failed. */
+  private final TreeMap<Long, Long> writerVoids = new TreeMap<>();
+
   private volatile StoreObserver observer = StoreObserver.NONE;
 
   /**
@@ -169,6 +172,7 @@ public final class FileBackingStore implements BackingStore {
   @Override
   public void append(List<SerializedEvent> batch) {
     long total = framedSize(batch);
+    long first;
     long last;
     synchronized (this) {
       checkOpen();
@@ -189,14 +193,30 @@ public final class FileBackingStore implements BackingStore {
                 + total
                 + " more do not fit");
       }
-      long first = writer.nextSequence();
+      first = writer.nextSequence();
       long cumulativeBefore = writer.cumulative();
       try {
         writer.write(batch, clock.millis());
       } catch (IOException e) {
-        // Never leave the next record glued to a half-written one: void the batch, move on.
-        voidRange(first, writer.nextSequence() - 1, cumulativeBefore);
-        abandonSegment("write failed: " + e, first);
+        // Never leave the next record glued to a half-written one: void the batch, move on. The
+        // appends before it that are not durable yet are in this segment: force it for them, or
+        // they fail too.
+        long voidFrom = first;
+        long voidBefore = cumulativeBefore;
+        if (writer.firstUnsynced() < first) {
+          try {
+            FileChannel channel = writer.channel();
+            if (channel == null) {
+              throw new IOException("no segment open");
+            }
+            disk.force(writer.path(), channel);
+          } catch (IOException | RuntimeException again) {
+            voidFrom = writer.firstUnsynced();
+            voidBefore = writer.cumulativeBeforeUnsynced();
+          }
+        }
+        voidFailed(voidFrom, writer.nextSequence() - 1, voidBefore);
+        abandonSegment("write failed: " + e, voidFrom);
         throw new BackingStoreException(
             "file store write failed in " + directory.path() + ": " + e, e);
       }
@@ -208,7 +228,37 @@ public final class FileBackingStore implements BackingStore {
     }
     crashPoints.reached(CrashPoints.Point.AFTER_WRITE_BEFORE_FSYNC);
     commit.awaitDurable(last);
+    synchronized (this) {
+      if (voidedByWriter(first, last)) {
+        throw new BackingStoreException(
+            "file store "
+                + directory.path()
+                + ": the records were not made durable (a write, or an fsync and the rewrite after"
+                + " it, failed); the append failed");
+      }
+    }
     crashPoints.reached(CrashPoints.Point.AFTER_FSYNC_BEFORE_RETURN);
+  }
+
+  /**
+   * Voids {@code [from, to]} after a failed write or rewrite: their appends fail, also those that
+   * wait for the group commit (they wake, since nothing is left to wait for, and find their records
+   * here).
+   */
+  private void voidFailed(long from, long to, long cumulativeBefore) {
+    if (from > to) {
+      return;
+    }
+    voidRange(from, to, cumulativeBefore);
+    writerVoids.put(from, to);
+    writer.dropUnsynced();
+    writer.markDurable(to);
+  }
+
+  /** Whether the writer voided any of {@code [from, to]}. */
+  private boolean voidedByWriter(long from, long to) {
+    Map.Entry<Long, Long> range = writerVoids.floorEntry(to);
+    return range != null && range.getValue() >= from;
   }
 
   /** The bytes {@code batch} takes, framing included; refuses a payload with a line break. */
@@ -299,8 +349,7 @@ public final class FileBackingStore implements BackingStore {
           "rewriting after a failed fsync failed too in {}; the records are not durable",
           directory.path(),
           again);
-      voidRange(first, writer.writtenSequence(), before);
-      writer.dropUnsynced();
+      voidFailed(first, writer.writtenSequence(), before);
       abandonSegment("rewrite failed: " + again, first);
     }
   }

@@ -40,6 +40,9 @@ final class GroupCommit {
   private boolean syncing;
   private boolean closed;
 
+  /** Background syncs that failed, guarded by this monitor. */
+  private long failures;
+
   GroupCommit(FsyncPolicy policy, long intervalMillis, Log store) {
     this.policy = policy;
     this.store = store;
@@ -108,7 +111,12 @@ final class GroupCommit {
   }
 
   private synchronized void awaitInterval(long sequence) {
+    long failuresBefore = failures;
     while (store.durableSequence() < sequence && !closed) {
+      if (failures != failuresBefore) {
+        throw new BackingStoreException(
+            "file store " + store.name() + ": records were not made durable (fsync failed)");
+      }
       waitHere();
     }
     if (store.durableSequence() < sequence) {
@@ -128,9 +136,11 @@ final class GroupCommit {
       if (store.durableSequence() < written) {
         try {
           syncThrough(written);
-        } catch (BackingStoreException e) {
-          // appenders waiting for this range get the failure through awaitInterval's check
+        } catch (RuntimeException e) {
+          // The thread goes on whatever failed; appenders waiting for this range fail.
+          log.error("Background fsync of audit file store {} failed", store.name(), e);
           synchronized (this) {
+            failures++;
             notifyAll();
           }
         }

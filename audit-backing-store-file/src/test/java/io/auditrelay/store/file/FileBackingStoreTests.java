@@ -349,6 +349,44 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     assertThat(store.stats().events()).isZero();
   }
 
+  /**
+   * Under {@code fsync=interval}, an append whose fsync and rewrite both fail is reported failed;
+   * the appends after it go on. Fails on the code before: the appender waited for ever (or, once a
+   * later append was durable, was told its voided records were durable).
+   */
+  @Test
+  void anIntervalAppendWhoseFsyncAndRewriteFailIsReportedFailed() throws Exception {
+    Path dir = dir();
+    java.util.concurrent.atomic.AtomicBoolean failing =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Disk disk =
+        new Disk() {
+          @Override
+          public void force(java.nio.channels.FileChannel channel) throws IOException {
+            if (failing.get()) {
+              throw new IOException("EIO (injected)");
+            }
+            channel.force(false);
+          }
+        };
+    FileBackingStore store =
+        TestFileStores.store(
+            dir, 64L << 20, 1L << 30, FsyncPolicy.INTERVAL, 2, Clock.systemUTC(), disk);
+    extra.add(store);
+    failing.set(true);
+
+    java.util.concurrent.CompletableFuture<Void> failed =
+        java.util.concurrent.CompletableFuture.runAsync(() -> store.append(events(0, 2)));
+    assertThatThrownBy(() -> failed.get(20, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(BackingStoreException.class)
+        .hasMessageContaining("not made durable");
+
+    failing.set(false);
+    List<SerializedEvent> later = events(2, 1);
+    store.append(later);
+    assertThat(ids(store.claim(100))).containsExactly(later.get(0).id());
+  }
+
   @Test
   void rotatesSegmentsAndDeletesThemOnceAcknowledged() throws IOException {
     Path dir = dir();

@@ -8,6 +8,7 @@ import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoredEvent;
+import io.auditrelay.testsupport.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +153,39 @@ class FileStoreDiskTests {
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     child.waitFor(30, TimeUnit.SECONDS);
     return output;
+  }
+
+  /**
+   * The production wiring really syncs: a store built from its JSON, as a service builds it,
+   * appends 50 events one at a time under {@code fsync=always} and the kernel sees at least 50
+   * {@code fdatasync} calls ({@code strace} on a child JVM); under {@code never} it sees almost
+   * none. Every other durability test brings a {@code Disk} of its own, so a production {@code
+   * Disk} whose force did nothing passed them all; it fails here.
+   */
+  @Test
+  void theProductionDiskSyncsEveryAppendUnderFsyncAlways() throws Exception {
+    assertThat(run("strace", "-V")).as("strace is installed (.ci/run installs it)").isTrue();
+    assertThat(fdatasyncs("always", 50)).isGreaterThanOrEqualTo(50);
+    assertThat(fdatasyncs("never", 50)).isLessThan(5);
+  }
+
+  /** The fdatasync calls of a child JVM appending {@code count} events under {@code policy}. */
+  private long fdatasyncs(String policy, int count) throws Exception {
+    Path dir = Files.createTempDirectory("audit-sync").resolve("store");
+    Path trace = Files.createTempFile("audit-strace", ".txt");
+    List<String> command =
+        new ArrayList<>(
+            List.of("strace", "-f", "-qq", "-e", "trace=fdatasync", "-o", trace.toString()));
+    command.addAll(
+        ChildJvm.of(List.of(), SyncCountChild.class.getName(), dir.toString(), policy, "" + count)
+            .command());
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(output).contains("APPENDED " + count);
+    try (Stream<String> lines = Files.lines(trace)) {
+      return lines.filter(line -> line.contains("fdatasync(")).count();
+    }
   }
 
   @Test
