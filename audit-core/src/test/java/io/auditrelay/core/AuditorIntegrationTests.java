@@ -238,6 +238,13 @@ class AuditorIntegrationTests extends BrokerTestSupport {
       futures.add(auditor.record(event(0, i)));
     }
     awaitAll(futures); // durable in the store, not "delivered"
+    // At once, with a clear message: a return taken for a delivery shows here, not as a timeout.
+    assertThat(count("audit.events.published"))
+        .as("a returned message is never delivered")
+        .isZero();
+    assertThat(store.stats().events() + store.stats().quarantinedEvents())
+        .as("every returned event is in the store")
+        .isEqualTo(3);
 
     await().atMost(WAIT).until(() -> store.stats().quarantinedEvents() == 3);
     assertThat(count("audit.events.published")).isZero();
@@ -275,6 +282,55 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     assertThat(firstDeliveries(delivered)).hasSize(5);
     assertThat(count("audit.publish.failures", "reason", "nack")).isPositive();
     assertThat(count("audit.events.lost")).isZero();
+  }
+
+  /**
+   * A nack is never a delivery: with a queue that refuses every message, the events are stored and
+   * nothing counts as published. A mutant that took a nack for a delivery was caught before only by
+   * a 60 s wait for messages that never came; it fails here at once, saying so.
+   */
+  @Test
+  void aNackedMessageIsNeverCountedDelivered() {
+    Assumptions.assumeTrue(broker.isRabbitMq(), "x-overflow=reject-publish is RabbitMQ behaviour");
+    reader.declare(Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+    MemoryBackingStore store = new MemoryBackingStore(100, Clock.systemUTC());
+    Auditor auditor =
+        closeLater(
+            auditor(proxy()).declareQueue(false).backingStore(store).maxAttempts(100).build());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      futures.add(auditor.record(event(0, i)));
+    }
+    awaitAll(futures);
+
+    assertThat(count("audit.events.published")).as("a nacked message is never delivered").isZero();
+    assertThat(count("audit.publish.failures", "reason", "nack"))
+        .as("the broker's nacks are counted")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(store.stats().events()).as("every nacked event is in the store").isEqualTo(3);
+  }
+
+  /**
+   * Against a real broker whose confirms come late (the proxy holds every answer 1.5 s), the future
+   * stays open until the confirm arrives. A mutant that completed it when the message was sent was
+   * caught before only by scripted publishers.
+   */
+  @Test
+  void aFutureCompletesOnlyWhenTheBrokersConfirmArrives() throws Exception {
+    TcpProxy proxy = proxy();
+    Auditor auditor = closeLater(auditor(proxy).confirmTimeout(Duration.ofSeconds(20)).build());
+    auditor.record(event(0, -1)).get(30, TimeUnit.SECONDS); // connection established
+    proxy.delayResponses(1500);
+
+    CompletableFuture<Void> future = auditor.record(event(0, 0));
+
+    await()
+        .during(Duration.ofMillis(1000))
+        .atMost(Duration.ofMillis(1400))
+        .until(() -> !future.isDone());
+    future.get(20, TimeUnit.SECONDS);
+    assertThat(count("audit.events.published", "path", "live")).isEqualTo(2);
+    assertThat(count("audit.events.stored")).as("confirmed, not stored").isZero();
   }
 
   @Test
