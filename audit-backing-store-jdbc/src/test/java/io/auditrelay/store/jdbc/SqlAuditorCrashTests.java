@@ -135,7 +135,7 @@ class SqlAuditorCrashTests {
       reader.delete();
     } finally {
       database.drop(table);
-      database.execute("DROP TABLE IF EXISTS " + business);
+      database.dropTable(business);
     }
   }
 }

@@ -197,7 +197,7 @@ class SqlStoreAuditorTests {
     String projects = TestDatabase.uniqueTable("projects");
     JdbcTemplate jdbc = new JdbcTemplate(application);
     jdbc.execute("CREATE TABLE " + projects + " (name VARCHAR(50))");
-    cleanUp.add(() -> postgres.execute("DROP TABLE " + projects));
+    cleanUp.add(() -> postgres.dropTable(projects));
     TransactionTemplate transaction =
         new TransactionTemplate(new DataSourceTransactionManager(application));
 

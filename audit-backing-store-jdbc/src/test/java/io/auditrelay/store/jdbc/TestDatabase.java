@@ -142,12 +142,46 @@ record TestDatabase(String url, String username, String password, String describ
     }
   }
 
-  /** Drops the tables of a store on {@code table}. */
+  /**
+   * Drops the tables of a store on {@code table}, giving up after a lock timeout: a test that
+   * failed with a claim still open must go red, not wait for ever on the claim's row locks.
+   */
   void drop(String table) {
     for (String name :
         new String[] {table, table + "_quarantine", SchemaMigration.historyTable(table)}) {
-      execute("DROP TABLE IF EXISTS " + quote(name));
+      dropTable(name);
     }
+  }
+
+  /**
+   * {@code DROP TABLE IF EXISTS name}, under a lock timeout of {@value #CLEAN_UP_LOCK_SECONDS} s.
+   */
+  void dropTable(String name) {
+    try (HikariDataSource ds = dataSource();
+        Connection connection = ds.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(lockTimeout());
+      statement.execute("DROP TABLE IF EXISTS " + quote(name));
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cleaning up table "
+              + name
+              + " failed (is a claim of the failed test still open?): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  static final int CLEAN_UP_LOCK_SECONDS = 10;
+
+  private String lockTimeout() {
+    if (url.startsWith("jdbc:postgresql:")) {
+      return "SET lock_timeout = '" + CLEAN_UP_LOCK_SECONDS + "s'";
+    }
+    if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+      return "SET SESSION lock_wait_timeout = " + CLEAN_UP_LOCK_SECONDS;
+    }
+    return "SET LOCK_TIMEOUT " + CLEAN_UP_LOCK_SECONDS * 1000; // H2
   }
 
   String quote(String name) {
