@@ -493,6 +493,28 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     assertThat(count("audit.events.lost")).isZero();
   }
 
+  /**
+   * The compliance pattern under load with a memory store smaller than one publish batch, the
+   * broker down, then up. Fails on the code before: the store could never take a failed batch
+   * (delivery wedged), and events whose callers had given up were published once the broker was
+   * back.
+   */
+  @Test
+  void sixtyFourThreadsWithdrawingOnATinyMemoryStoreLoseNothingAndPublishNothingWithdrawn()
+      throws Exception {
+    TcpProxy proxy = proxy();
+    Auditor auditor =
+        closeLater(
+            auditor(proxy)
+                .backingStore(new MemoryBackingStore(50, Clock.systemUTC()))
+                .batchSize(100)
+                .maxBackoff(Duration.ofMillis(200))
+                .build());
+    io.auditrelay.testsupport.WithdrawingFlood.brokerDownThenUp(auditor, proxy, reader);
+    assertThat(count("audit.events.lost")).isZero();
+    assertThat(count("audit.events.withdrawn", "reason", "cancelled")).isPositive();
+  }
+
   @Test
   void writeAheadStoresEveryEventBeforePublishingAndKeepsOrder() {
     Auditor auditor = closeLater(auditor(proxy()).deliveryMode(DeliveryMode.WRITE_AHEAD).build());

@@ -99,6 +99,46 @@ class FileStoreAuditorIntegrationTests {
     }
   }
 
+  /**
+   * The compliance pattern under load with a file store smaller than one publish batch (64 KiB),
+   * the broker down, then up. Fails on the code before: a failed batch never fit (delivery wedged
+   * with an empty store), and events whose callers had given up were published later.
+   */
+  @Test
+  void sixtyFourThreadsWithdrawingOnATinyFileStoreLoseNothingAndPublishNothingWithdrawn()
+      throws Exception {
+    String queue = "audit-file-flood-" + UUID.randomUUID();
+    Path dir = Files.createTempDirectory("audit-file-flood").resolve("store");
+    try (TcpProxy proxy = TcpProxy.to(broker);
+        QueueReader reader = new QueueReader(broker, queue).declare()) {
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      try (Auditor auditor =
+          Auditor.builder()
+              .rabbitUri(broker.via(proxy).uri())
+              .queueName(queue)
+              .backingStore(
+                  TestFileStores.store(
+                      dir,
+                      16 << 10,
+                      64 << 10,
+                      FsyncPolicy.ALWAYS,
+                      10,
+                      Clock.systemUTC(),
+                      Disk.REAL))
+              .maxEventSize(32 << 10)
+              .batchSize(100)
+              .initialBackoff(Duration.ofMillis(20))
+              .maxBackoff(Duration.ofMillis(200))
+              .meterRegistry(registry)
+              .shutdownHook(false)
+              .build()) {
+        io.auditrelay.testsupport.WithdrawingFlood.brokerDownThenUp(auditor, proxy, reader);
+        assertThat(registry.get("audit.events.lost").counter().count()).isZero();
+      }
+    }
+  }
+
   @Test
   void aBacklogStoredWhileTheBrokerWasDownIsDeliveredInOrderAfterARestart() throws Exception {
     RealServers.report(getClass().getSimpleName(), broker.describe());
