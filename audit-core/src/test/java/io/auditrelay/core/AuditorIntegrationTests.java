@@ -495,9 +495,11 @@ class AuditorIntegrationTests extends BrokerTestSupport {
 
   /**
    * The compliance pattern under load with a memory store smaller than one publish batch, the
-   * broker down, then up. Fails on the code before: the store could never take a failed batch
-   * (delivery wedged), and events whose callers had given up were published once the broker was
-   * back.
+   * broker down, then up: every kept event delivered, none withdrawn, no wedge. Each failure it
+   * guards against is shown failing on the code before by a smaller test (a failed batch that never
+   * fit: {@code DeliveryLoopTests.aFailedBatchLargerThanTheStoreIsStoredInPartsThatFit}; an event
+   * published after its caller gave up: {@code WithdrawalTests}); this one needs {@code
+   * recordDurably}, which the code before did not have.
    */
   @Test
   void sixtyFourThreadsWithdrawingOnATinyMemoryStoreLoseNothingAndPublishNothingWithdrawn()

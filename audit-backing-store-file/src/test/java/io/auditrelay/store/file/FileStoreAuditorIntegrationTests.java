@@ -101,8 +101,9 @@ class FileStoreAuditorIntegrationTests {
 
   /**
    * The compliance pattern under load with a file store smaller than one publish batch (64 KiB),
-   * the broker down, then up. Fails on the code before: a failed batch never fit (delivery wedged
-   * with an empty store), and events whose callers had given up were published later.
+   * the broker down, then up: every kept event delivered, none withdrawn, no wedge (its
+   * memory-store twin in {@code AuditorIntegrationTests} names the smaller tests that show each
+   * failure on the code before).
    */
   @Test
   void sixtyFourThreadsWithdrawingOnATinyFileStoreLoseNothingAndPublishNothingWithdrawn()
