@@ -109,6 +109,14 @@ final class DeliveryHealth {
     storeBackoff.reset();
   }
 
+  /**
+   * Nothing waits for room in the store any more (every held event was withdrawn): the store is no
+   * longer reported full, though it took nothing.
+   */
+  void nothingWaitsForTheStore() {
+    storeFull = false;
+  }
+
   boolean storeInBackoff() {
     return System.nanoTime() - storeRetryAt < 0;
   }

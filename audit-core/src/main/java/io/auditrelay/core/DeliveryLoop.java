@@ -262,6 +262,7 @@ final class DeliveryLoop implements Runnable {
     }
     held.removeIf(p -> !p.future().take());
     if (held.isEmpty()) {
+      health.nothingWaitsForTheStore(); // all withdrawn: a full store must not stay reported
       return;
     }
     List<Pending> part = held;

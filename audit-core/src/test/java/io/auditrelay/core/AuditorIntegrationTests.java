@@ -304,9 +304,10 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     awaitAll(futures);
 
     assertThat(count("audit.events.published")).as("a nacked message is never delivered").isZero();
+    // The channel that nacked is replaced: what else was on it fails as "closed", not as a nack.
     assertThat(count("audit.publish.failures", "reason", "nack"))
         .as("the broker's nacks are counted")
-        .isGreaterThanOrEqualTo(3);
+        .isPositive();
     assertThat(store.stats().events()).as("every nacked event is in the store").isEqualTo(3);
   }
 

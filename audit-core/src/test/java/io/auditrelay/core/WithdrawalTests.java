@@ -226,6 +226,24 @@ class WithdrawalTests {
         .hasRootCauseMessage("Auditor closed before the event was durable");
   }
 
+  /**
+   * When every event that waited for room is withdrawn, the store is no longer reported full.
+   * Failed before this fix (found by the 64-thread flood): the full flag stayed set, and health
+   * stayed DOWN with an empty store and a connected broker, until some later event was stored.
+   */
+  @Test
+  void aStoreIsNoLongerReportedFullOnceEveryWaitingEventIsWithdrawn() throws Exception {
+    brokerDown();
+    start(1);
+    auditor.record(TestEvents.event(0, 0)).get(20, TimeUnit.SECONDS);
+    CompletableFuture<Void> waiting = auditor.record(TestEvents.event(0, 1));
+    await().atMost(WAIT).until(() -> auditor.state().orElseThrow().storeFull());
+
+    assertThat(waiting.cancel(false)).isTrue();
+
+    await().atMost(WAIT).until(() -> !auditor.state().orElseThrow().storeFull());
+  }
+
   /** A durable event cannot be withdrawn. */
   @Test
   void aDurableEventCannotBeWithdrawn() throws Exception {
