@@ -21,7 +21,8 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(
     afterName = {
-      "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+      BootRabbitModule.AMQP_AUTO_CONFIGURATION,
+      BootRabbitModule.RABBITMQ_AUTO_CONFIGURATION,
       "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
     })
 @EnableConfigurationProperties(AuditProperties.class)

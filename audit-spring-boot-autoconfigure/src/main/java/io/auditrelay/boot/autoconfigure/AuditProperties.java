@@ -322,7 +322,7 @@ public class AuditProperties {
           || addresses != null
           || ssl.getEnabled() != null
           || ssl.getBundle() != null
-          || saslMechanism != SaslMechanism.PLAIN
+          || (saslMechanism != null && saslMechanism != SaslMechanism.PLAIN)
           || hostname != null
           || port != null
           || username != null

@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(
     before = AuditAutoConfiguration.class,
     afterName = {
-      "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+      BootRabbitModule.AMQP_AUTO_CONFIGURATION,
+      BootRabbitModule.RABBITMQ_AUTO_CONFIGURATION,
       "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"
     })
 @ConditionalOnClass(ConnectionFactory.class)
@@ -31,9 +32,14 @@ public final class AuditRabbitAutoConfiguration {
       AuditProperties properties,
       ObjectProvider<ConnectionFactory> applicationConnectionFactory,
       ObjectProvider<RabbitConnectionDefaults> bootDefaults,
-      ObjectProvider<SslBundles> sslBundles) {
+      ObjectProvider<SslBundles> sslBundles,
+      org.springframework.context.ApplicationContext context) {
     return new RabbitConnectionCustomizer(
-        properties.getRabbitmq(), applicationConnectionFactory, bootDefaults, sslBundles);
+        properties.getRabbitmq(),
+        applicationConnectionFactory,
+        bootDefaults,
+        sslBundles,
+        context.getClassLoader());
   }
 
   /** Boot's description of the application's broker, where Boot's AMQP module gives one. */

@@ -27,15 +27,20 @@ final class RabbitConnectionCustomizer implements AuditorBuilderCustomizer {
   private final ObjectProvider<RabbitConnectionDefaults> bootDefaults;
   private final ObjectProvider<SslBundles> sslBundles;
 
+  /** The application's class loader: which Boot RabbitMQ module it holds. */
+  private final ClassLoader classLoader;
+
   RabbitConnectionCustomizer(
       AuditProperties.Rabbitmq rabbit,
       ObjectProvider<ConnectionFactory> applicationConnectionFactory,
       ObjectProvider<RabbitConnectionDefaults> bootDefaults,
-      ObjectProvider<SslBundles> sslBundles) {
+      ObjectProvider<SslBundles> sslBundles,
+      ClassLoader classLoader) {
     this.rabbit = rabbit;
     this.applicationConnectionFactory = applicationConnectionFactory;
     this.bootDefaults = bootDefaults;
     this.sslBundles = sslBundles;
+    this.classLoader = classLoader;
   }
 
   @Override
@@ -49,8 +54,8 @@ final class RabbitConnectionCustomizer implements AuditorBuilderCustomizer {
       throw new AuditConfigurationException(
           "No RabbitMQ connection for Audit Relay: set audit.rabbitmq.url (env AUDIT_RABBITMQ_URL),"
               + " audit.rabbitmq.addresses (env AUDIT_RABBITMQ_ADDRESSES) or"
-              + " audit.rabbitmq.hostname (env AUDIT_RABBITMQ_HOSTNAME), or configure"
-              + " spring.rabbitmq.* with spring-boot-starter-amqp on the classpath");
+              + " audit.rabbitmq.hostname (env AUDIT_RABBITMQ_HOSTNAME), or "
+              + BootRabbitModule.advice(classLoader));
     }
     // Its confirm settings do not matter: the publisher opens a confirm-mode channel of its own.
     builder.connectionFactory(connectionFactory);

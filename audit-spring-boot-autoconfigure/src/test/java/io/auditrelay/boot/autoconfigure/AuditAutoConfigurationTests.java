@@ -145,6 +145,40 @@ class AuditAutoConfigurationTests {
             });
   }
 
+  /**
+   * Without any broker connection the message names the Boot module to add or configure, for Boot
+   * 4.1 ({@code spring-boot-amqp}) and for a classpath without it (Boot 4.2 moves it to {@code
+   * spring-boot-rabbitmq}). Before, it named only {@code spring-boot-starter-amqp}, which Boot 4.2
+   * gives to AMQP 1.0; and with no {@code audit.rabbitmq} setting at all the Auditor did not ask
+   * for a connection but built one of its own to the defaults (an unset SASL mechanism counted as a
+   * setting), ignoring the application's.
+   */
+  @Test
+  void withoutAnyBrokerConnectionTheMessageNamesTheRightBootModule() {
+    ApplicationContextRunner noBroker =
+        new ApplicationContextRunner()
+            .withConfiguration(ALL)
+            .withPropertyValues("audit.rabbitmq.queue-name=" + QUEUE);
+    noBroker.run(
+        context ->
+            assertThat(context)
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("No RabbitMQ connection for Audit Relay")
+                .hasMessageContaining("spring-boot-amqp is on the classpath, but made no"));
+    noBroker
+        .withClassLoader(
+            new org.springframework.boot.test.context.FilteredClassLoader(
+                "org.springframework.boot.amqp.autoconfigure"))
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("spring-boot-starter-amqp up to Boot 4.1")
+                    .hasMessageContaining("spring-boot-starter-rabbitmq from Boot 4.2"));
+  }
+
   @Test
   void failsStartupOnMalformedStoreJsonNamingTheVariable() {
     contextRunner
