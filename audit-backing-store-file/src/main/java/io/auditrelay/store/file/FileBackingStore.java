@@ -295,31 +295,43 @@ public final class FileBackingStore implements BackingStore {
 
     @Override
     public void syncOnce() {
-      FileChannel channel;
-      long target;
-      Path path;
-      synchronized (FileBackingStore.this) {
-        channel = writer.channel();
-        target = writer.writtenSequence();
-        path = writer.path();
-      }
-      if (channel == null || path == null) {
-        throw new BackingStoreException(
-            "file store " + directory.path() + " has no usable segment");
-      }
-      try {
-        disk.force(path, channel);
-        // On Linux a deleted directory keeps its open files writable: the data would vanish with
-        // them.
-        if (!Files.exists(path)) {
-          throw new IOException("segment file is gone (store directory deleted?)");
-        }
+      while (true) {
+        FileChannel channel;
+        long target;
+        Path path;
         synchronized (FileBackingStore.this) {
-          writer.markDurable(target);
+          channel = writer.channel();
+          target = writer.writtenSequence();
+          path = writer.path();
         }
-      } catch (IOException e) {
-        synchronized (FileBackingStore.this) {
-          rewriteAfterFailedSync(e);
+        if (channel == null || path == null) {
+          throw new BackingStoreException(
+              "file store " + directory.path() + " has no usable segment");
+        }
+        try {
+          disk.force(path, channel);
+          // On Linux a deleted directory keeps its open files writable: the data would vanish
+          // with them.
+          if (!Files.exists(path)) {
+            throw new IOException("segment file is gone (store directory deleted?)");
+          }
+          synchronized (FileBackingStore.this) {
+            writer.markDurable(target);
+          }
+          return;
+        } catch (java.nio.channels.ClosedChannelException e) {
+          synchronized (FileBackingStore.this) {
+            if (writer.channel() != channel && writer.channel() != null) {
+              continue; // a rotation closed it, after forcing it: force the new segment
+            }
+            rewriteAfterFailedSync(e);
+          }
+          return;
+        } catch (IOException e) {
+          synchronized (FileBackingStore.this) {
+            rewriteAfterFailedSync(e);
+          }
+          return;
         }
       }
     }

@@ -157,6 +157,12 @@ final class SegmentWriter {
     List<byte[]> pending = new ArrayList<>(unsynced.values());
     long first = firstUnsynced();
     endQuietly();
+    // Segments begun after the first record not durable hold nothing durable: the rewrite
+    // supersedes them whole. Left in place, one would sort after the new segment and cut its
+    // reading short once the new segment grows past its name.
+    for (Long later; (later = segments.after(first)) != null; ) {
+      segments.delete(later);
+    }
     open(first);
     for (byte[] line : pending) {
       writeFully(line);

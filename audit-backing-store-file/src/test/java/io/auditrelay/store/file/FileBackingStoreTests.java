@@ -387,6 +387,53 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     assertThat(ids(store.claim(100))).containsExactly(later.get(0).id());
   }
 
+  /**
+   * A batch that spans a rotation, whose group-commit fsync then fails: the rewrite starts a new
+   * segment at the batch's first record, which sorts before the segment the rotation opened. That
+   * one holds nothing durable and goes; left in place, it cut the reading of the new segment short
+   * once the new segment grew past its name, and every record after was voided as missing (seen in
+   * the crash suite: 285 acknowledged events lost; on the code before, the same cut was silent).
+   */
+  @Test
+  void aRewriteAfterAFailedFsyncSupersedesTheSegmentsBegunAfterIt() throws IOException {
+    Path dir = dir();
+    java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Disk disk =
+        channel -> {
+          boolean groupCommit =
+              StackWalker.getInstance()
+                  .walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("syncOnce")));
+          if (groupCommit && armed.compareAndSet(true, false)) {
+            throw new IOException("EIO (injected, once)");
+          }
+          channel.force(false);
+        };
+    FileBackingStore store = open(dir, 2_000, disk); // about seven records per segment
+    List<SerializedEvent> appended = new ArrayList<>(events(0, 6));
+    store.append(appended);
+    armed.set(true);
+    List<SerializedEvent> spanning = events(6, 3); // one record here, two in a new segment
+    store.append(spanning);
+    appended.addAll(spanning);
+    assertThat(armed).as("the injected failure struck").isFalse();
+    for (int i = 9; i < 40; i++) { // into the rewritten segment, past the name of the next one
+      List<SerializedEvent> more = events(i, 1);
+      store.append(more);
+      appended.addAll(more);
+    }
+
+    List<String> delivered = new ArrayList<>();
+    for (Claim claim; !(claim = store.claim(7)).isEmpty(); ) {
+      delivered.addAll(ids(claim));
+      store.acknowledge(claim);
+    }
+    assertThat(delivered).containsExactlyElementsOf(ids(appended));
+    store.close();
+    FileBackingStore reopened = open(dir, 2_000, c -> c.force(false));
+    assertThat(reopened.claim(100).isEmpty()).isTrue();
+  }
+
   @Test
   void rotatesSegmentsAndDeletesThemOnceAcknowledged() throws IOException {
     Path dir = dir();
