@@ -80,6 +80,20 @@ class DeliveryLoopTests {
     return futures;
   }
 
+  /** The broker is down; each batch is answered as the broker was when it started. */
+  private void brokerDownUntilToldOtherwise() {
+    publisher.down = true;
+    publisher.script =
+        batch ->
+            batch.stream()
+                .map(
+                    e ->
+                        publisher.downInThisBatch
+                            ? PublishResult.unconfirmed("error")
+                            : PublishResult.CONFIRMED)
+                .toList();
+  }
+
   private static int n(SerializedEvent event) {
     return Integer.parseInt(
         CadfJson.read(event.payload()).tags().get(1).substring("n?value=".length()));
@@ -390,16 +404,7 @@ class DeliveryLoopTests {
 
   @Test
   void noLiveEventOvertakesABufferedOne() {
-    publisher.down = true;
-    publisher.script =
-        batch ->
-            batch.stream()
-                .map(
-                    e ->
-                        publisher.downInThisBatch
-                            ? PublishResult.unconfirmed("error")
-                            : PublishResult.CONFIRMED)
-                .toList();
+    brokerDownUntilToldOtherwise();
     start(DeliveryMode.BUFFER_ON_FAILURE, 5);
     CompletableFuture.allOf(record(20).toArray(CompletableFuture[]::new)).join();
     publisher.down = false;
@@ -421,16 +426,7 @@ class DeliveryLoopTests {
    */
   @Test
   void liveEventsArrivingDuringADrainGoBehindTheWholeBacklog() {
-    publisher.down = true;
-    publisher.script =
-        batch ->
-            batch.stream()
-                .map(
-                    e ->
-                        publisher.downInThisBatch
-                            ? PublishResult.unconfirmed("error")
-                            : PublishResult.CONFIRMED)
-                .toList();
+    brokerDownUntilToldOtherwise();
     start(DeliveryMode.BUFFER_ON_FAILURE, 5);
     CompletableFuture.allOf(record(1000).toArray(CompletableFuture[]::new)).join();
     int before = publisher.entered.get();

@@ -61,6 +61,14 @@ class WithdrawalTests {
             .build();
   }
 
+  /** Starts on a store whose appends fail until the test lets them succeed. */
+  private FlakyStore startOnAFailingStore() {
+    FlakyStore store = new FlakyStore(new MemoryBackingStore(100, Clock.systemUTC()));
+    store.failAppend.set(Integer.MAX_VALUE);
+    start(store);
+    return store;
+  }
+
   /** The broker is down: nothing is written to a channel, as the real publisher does. */
   private void brokerDown() {
     publisher.down = true;
@@ -170,9 +178,7 @@ class WithdrawalTests {
   void anEventTheBrokerMayHaveIsNeverWithdrawnWhileItWaitsForTheStore() throws Exception {
     publisher.script =
         batch -> batch.stream().map(e -> PublishResult.unconfirmed("timeout")).toList();
-    FlakyStore store = new FlakyStore(new MemoryBackingStore(100, Clock.systemUTC()));
-    store.failAppend.set(Integer.MAX_VALUE);
-    start(store);
+    FlakyStore store = startOnAFailingStore();
     CompletableFuture<Void> waiting = auditor.record(TestEvents.event(0, 0));
     await().atMost(WAIT).until(() -> store.appendCalls.get() >= 1);
 
@@ -192,9 +198,7 @@ class WithdrawalTests {
   @Test
   void anEventTheStoreMayHaveIsNeverWithdrawn() throws Exception {
     publisher.script = batch -> batch.stream().map(e -> PublishResult.unsent("closed")).toList();
-    FlakyStore store = new FlakyStore(new MemoryBackingStore(100, Clock.systemUTC()));
-    store.failAppend.set(Integer.MAX_VALUE);
-    start(store);
+    FlakyStore store = startOnAFailingStore();
     CompletableFuture<Void> waiting = auditor.record(TestEvents.event(0, 0));
     await().atMost(WAIT).until(() -> store.appendCalls.get() >= 1);
 

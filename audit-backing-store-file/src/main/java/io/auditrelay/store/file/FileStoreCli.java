@@ -178,14 +178,8 @@ public final class FileStoreCli {
         while ((line = reader.next()) != null) {
           if (header) {
             header = false;
-            String text =
-                line.bytes() == null
-                    ? ""
-                    : new String(line.bytes(), 0, line.length(), StandardCharsets.US_ASCII);
-            int at = text.indexOf(" " + SegmentScanner.VOID_FROM);
-            if (at >= 0
-                && Long.parseLong(text.substring(at + 1 + SegmentScanner.VOID_FROM.length()).trim())
-                    <= expected) {
+            long voidFrom = SegmentScanner.voidFrom(line);
+            if (voidFrom >= 0 && voidFrom <= expected) {
               expected = Math.max(expected, first); // voided by the writer: never stored
             }
             continue;

@@ -56,19 +56,7 @@ final class SegmentScanner implements AutoCloseable {
      * none.
      */
     long voidFrom() {
-      if (kind != Kind.HEADER) {
-        return -1;
-      }
-      String text = new String(line.bytes(), 0, line.length(), StandardCharsets.US_ASCII);
-      int at = text.indexOf(" " + VOID_FROM);
-      if (at < 0) {
-        return -1;
-      }
-      try {
-        return Long.parseLong(text.substring(at + 1 + VOID_FROM.length()).trim());
-      } catch (NumberFormatException e) {
-        return -1;
-      }
+      return kind == Kind.HEADER ? SegmentScanner.voidFrom(line) : -1;
     }
 
     /** Why an unreadable line could not be read, for the quarantine. */
@@ -76,6 +64,23 @@ final class SegmentScanner implements AutoCloseable {
       return line.bytes() == null
           ? "record longer than " + maxRecord + " bytes"
           : "checksum mismatch";
+    }
+  }
+
+  /** The first voided sequence a header line names ({@link #VOID_FROM}), or -1 when none. */
+  static long voidFrom(LineReader.Line header) {
+    if (header.bytes() == null) {
+      return -1;
+    }
+    String text = new String(header.bytes(), 0, header.length(), StandardCharsets.US_ASCII);
+    int at = text.indexOf(" " + VOID_FROM);
+    if (at < 0) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(text.substring(at + 1 + VOID_FROM.length()).trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

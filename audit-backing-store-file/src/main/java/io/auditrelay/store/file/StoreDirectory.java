@@ -117,18 +117,7 @@ final class StoreDirectory implements AutoCloseable {
               + PosixFilePermissions.toString(mode)
               + "); audit records must not be writable by others: use a directory with mode 0700");
     }
-    String me = System.getProperty("user.name");
-    String owner = attributes.owner().getName();
-    if (!owner.equals(me)) {
-      throw new BackingStoreException(
-          "file store directory "
-              + dir
-              + " is owned by "
-              + owner
-              + ", not by "
-              + me
-              + " who runs the store");
-    }
+    requireOwnedByMe("file store directory " + dir, attributes, "");
   }
 
   /**
@@ -152,17 +141,17 @@ final class StoreDirectory implements AutoCloseable {
       throw new BackingStoreException(
           "file store entry " + entry + " is not a regular file; remove it from the directory");
     }
+    requireOwnedByMe(
+        "file store entry " + entry, attributes, "; audit records must be the store's own");
+  }
+
+  /** Refuses what the user running the store does not own; {@code what} names it. */
+  private static void requireOwnedByMe(String what, PosixFileAttributes attributes, String why) {
     String me = System.getProperty("user.name");
     String owner = attributes.owner().getName();
     if (!owner.equals(me)) {
       throw new BackingStoreException(
-          "file store entry "
-              + entry
-              + " is owned by "
-              + owner
-              + ", not by "
-              + me
-              + " who runs the store; audit records must be the store's own");
+          what + " is owned by " + owner + ", not by " + me + " who runs the store" + why);
     }
   }
 
