@@ -1,6 +1,7 @@
 package io.auditrelay.core;
 
 import io.auditrelay.cadf.Resource;
+import io.auditrelay.integrity.Integrity;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.TransactionalBackingStore;
 import io.auditrelay.store.memory.MemoryBackingStore;
@@ -50,6 +51,7 @@ public final class AuditorBuilder {
   private QueueType queueType = QueueType.CLASSIC;
   private boolean declareQueue = true;
   private MessageFormat messageFormat = MessageFormat.CADF;
+  private @Nullable Integrity integrity;
   private String osloPublisherId = "audit-relay";
   private String osloEventType = "audit.http.request";
   private @Nullable BackingStore backingStore;
@@ -336,6 +338,16 @@ public final class AuditorBuilder {
     return this;
   }
 
+  /**
+   * Makes the trail verifiable: every event stamped with its stream, sequence, the hash of the one
+   * before and a MAC, and signed checkpoints in the stream (see {@link Integrity}). Off by default.
+   * Needs {@link MessageFormat#CADF} and a delivery mode other than transactional.
+   */
+  public AuditorBuilder integrity(@Nullable Integrity integrity) {
+    this.integrity = integrity;
+    return this;
+  }
+
   /** A test seam: replaces the RabbitMQ publisher, for the tests of the delivery logic. */
   AuditorBuilder publisher(Publisher publisher) {
     this.publisher = publisher;
@@ -382,6 +394,7 @@ public final class AuditorBuilder {
               + " store cannot. Use write-ahead or buffer-on-failure with this store");
     }
     holdsTheLargestEvent(store);
+    Stamper stamper = integrity == null ? null : stamper(store);
     MeterRegistry registry = meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
     Settings settings =
         new Settings(
@@ -396,7 +409,8 @@ public final class AuditorBuilder {
             deliveryMode,
             store,
             closeStore,
-            shutdownHook);
+            shutdownHook,
+            stamper);
     Handoff handoff = new Handoff(queueCapacity);
     Publisher publisher = this.publisher != null ? this.publisher : rabbitPublisher();
     AuditMetrics metrics = new AuditMetrics(registry, name, store, handoff::size, clock);
@@ -410,8 +424,29 @@ public final class AuditorBuilder {
             maxAttempts,
             new Backoff(initialBackoff, maxBackoff, new SplittableRandom()),
             new Backoff(initialBackoff, maxBackoff, new SplittableRandom()),
-            metrics);
+            metrics,
+            stamper,
+            stamper == null ? null : new DrainCheck(stamper, integrity.previousKeys()));
     return new DefaultAuditor(settings, handoff, publisher, metrics, loop);
+  }
+
+  /** The stamper of a new epoch, once the settings are known to allow integrity. */
+  private Stamper stamper(BackingStore store) {
+    if (deliveryMode == DeliveryMode.TRANSACTIONAL) {
+      throw new IllegalArgumentException(
+          "integrity cannot be combined with deliveryMode TRANSACTIONAL yet: events inserted in"
+              + " the callers' transactions have no delivery order to chain; use write-ahead on"
+              + " the "
+              + store.type()
+              + " store, or turn integrity off");
+    }
+    if (messageFormat != MessageFormat.CADF) {
+      throw new IllegalArgumentException(
+          "integrity needs messageFormat CADF (the stamps and the chain are over the CADF"
+              + " event's bytes), not "
+              + messageFormat);
+    }
+    return new Stamper(integrity, observer, clock);
   }
 
   /**
@@ -505,5 +540,6 @@ public final class AuditorBuilder {
       DeliveryMode mode,
       BackingStore store,
       boolean closeStore,
-      boolean shutdownHook) {}
+      boolean shutdownHook,
+      @Nullable Stamper stamper) {}
 }

@@ -43,6 +43,7 @@ final class DefaultAuditor implements Auditor {
   private final Publisher publisher;
   private final AuditMetrics metrics;
   private final DeliveryLoop loop;
+  private final @Nullable Stamper stamper;
   private final Thread thread;
   private final @Nullable Thread shutdownHook;
   // Read side: record() offering; write side: close() stopping intake. No event slips in after.
@@ -70,6 +71,7 @@ final class DefaultAuditor implements Auditor {
     this.publisher = publisher;
     this.metrics = metrics;
     this.loop = loop;
+    this.stamper = s.stamper();
     store.observe(metrics.storeObserver());
     this.thread = new Thread(loop, "audit-delivery-" + name);
     thread.setDaemon(true);
@@ -109,8 +111,16 @@ final class DefaultAuditor implements Auditor {
       metrics.rejected("closed").increment();
       throw new IllegalStateException("Auditor '" + name + "' is closed");
     }
-    SerializedEvent serialized = serialize(complete(event));
-    Pending pending = new Pending(serialized, new DeliveryFuture(this::withdrawn));
+    CadfEvent complete = complete(event);
+    Pending pending;
+    if (stamper == null) {
+      pending = new Pending(serialize(complete), new DeliveryFuture(this::withdrawn));
+    } else {
+      SerializedEvent serialized = serialize(stamper.withPlaceholder(complete));
+      pending =
+          new Pending(
+              serialized, new DeliveryFuture(this::withdrawn), stamper.slot(serialized.payload()));
+    }
     intake.readLock().lock();
     try {
       if (closed) {
@@ -194,17 +204,43 @@ final class DefaultAuditor implements Auditor {
     }
   }
 
-  /** Fixes id, time and observer once; validates the complete event. */
+  /**
+   * Fixes id, time and observer once; validates the complete event, which may not carry an
+   * attachment of the integrity format (only the Auditor stamps).
+   */
   private CadfEvent complete(CadfEvent event) {
     CadfEvent complete = event.withDefaults(clock, observer);
     try {
       CadfValidator.validate(complete);
+      refuseReservedAttachments(complete);
     } catch (CadfValidationException e) {
       metrics.rejected("invalid").increment();
       throw e;
     }
     return complete;
   }
+
+  private static void refuseReservedAttachments(CadfEvent event) {
+    if (event.attachments() == null) {
+      return;
+    }
+    for (int i = 0; i < event.attachments().size(); i++) {
+      String typeUri = event.attachments().get(i).typeURI();
+      if (typeUri != null && typeUri.startsWith(RESERVED_TYPE_URI)) {
+        throw new CadfValidationException(
+            List.of(
+                new CadfValidationException.Violation(
+                    "attachments[" + i + "].typeURI",
+                    "'"
+                        + typeUri
+                        + "' is reserved for the Auditor's integrity stamps and checkpoints;"
+                        + " use another typeURI")));
+      }
+    }
+  }
+
+  /** The prefix of the attachment types only the Auditor writes. */
+  private static final String RESERVED_TYPE_URI = "auditrelay:";
 
   private SerializedEvent serialize(CadfEvent event) {
     byte[] body = wireFormat.encode(event, CadfJson.write(event));

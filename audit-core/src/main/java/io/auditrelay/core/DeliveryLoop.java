@@ -5,6 +5,7 @@ import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
+import io.auditrelay.store.StoredEvent;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,12 @@ final class DeliveryLoop implements Runnable {
   private final DrainWindow drains;
   private final DeliveryHealth health;
 
+  /** Stamps and checkpoints the stream when integrity is on; else null. */
+  private final @Nullable Stamper stamper;
+
+  /** Checks drained events when integrity is on; else null. */
+  private final @Nullable DrainCheck drainCheck;
+
   /**
    * Accepted events not yet durable, oldest first: at most one append batch, or the failed events
    * of the live batches that were in flight (at most the confirm window).
@@ -92,7 +99,9 @@ final class DeliveryLoop implements Runnable {
       int maxAttempts,
       Backoff brokerBackoff,
       Backoff storeBackoff,
-      AuditMetrics metrics) {
+      AuditMetrics metrics,
+      @Nullable Stamper stamper,
+      @Nullable DrainCheck drainCheck) {
     this.handoff = handoff;
     this.publisher = publisher;
     this.store = store;
@@ -104,6 +113,8 @@ final class DeliveryLoop implements Runnable {
     this.live = new LiveWindow(window);
     this.drains = new DrainWindow(store.claimsStayValid() ? DRAIN_CLAIMS : 1, maxAttempts);
     this.health = new DeliveryHealth(brokerBackoff, storeBackoff, metrics, store.type());
+    this.stamper = stamper;
+    this.drainCheck = drainCheck;
     publisher.onConnected(this::brokerReturned);
   }
 
@@ -130,7 +141,9 @@ final class DeliveryLoop implements Runnable {
   }
 
   private void step() throws InterruptedException {
-    if (held.isEmpty()) {
+    if (held.isEmpty() && checkpointDue()) {
+      checkpoint(false);
+    } else if (held.isEmpty()) {
       LiveWindow.InFlight oldest = live.oldest();
       Pending first = null;
       if (oldest != null && (oldest.ready() || live.isFull())) {
@@ -166,6 +179,25 @@ final class DeliveryLoop implements Runnable {
     drain();
   }
 
+  /** Whether a checkpoint is due (never while the store holds events not yet appended). */
+  private boolean checkpointDue() {
+    return stamper != null && stamper.checkpointDue(System.nanoTime());
+  }
+
+  /**
+   * Delivers the next checkpoint like a live event, once every event stamped before it is durable:
+   * the batches in flight are settled first, and their failures stored first.
+   */
+  private void checkpoint(boolean end) {
+    settleAll();
+    if (!held.isEmpty() || stamper == null) {
+      return; // the next step stores them; the checkpoint waits
+    }
+    List<Pending> batch = new ArrayList<>(1);
+    batch.add(stamper.checkpoint(end));
+    deliverLive(batch);
+  }
+
   private boolean finished() {
     if (!stopping) {
       return false;
@@ -175,6 +207,10 @@ final class DeliveryLoop implements Runnable {
     }
     boolean nothingQueued =
         held.isEmpty() && live.isEmpty() && drains.isEmpty() && handoff.isEmpty();
+    if (nothingQueued && stamper != null && !stamper.ended()) {
+      checkpoint(true); // the epoch's clean end, delivered before the thread ends
+      return false;
+    }
     // A store that does not survive the process must be drained before we go.
     return nothingQueued && (store.durable() || !hasBacklog()) && drains.unacknowledged() == null;
   }
@@ -183,6 +219,17 @@ final class DeliveryLoop implements Runnable {
     if (stopping) {
       return 0;
     }
+    if (stamper != null) {
+      long now = System.nanoTime();
+      long toCheckpoint = stamper.nanosToCheckpoint(now);
+      if (toCheckpoint < IDLE_WAIT_NANOS) {
+        return Math.min(toCheckpoint, waitNanosForDrain());
+      }
+    }
+    return waitNanosForDrain();
+  }
+
+  private long waitNanosForDrain() {
     if (hasBacklog() || drains.unacknowledged() != null) {
       long next = Math.max(health.brokerRetryAt(), drainIdleUntil);
       return Math.max(0, Math.min(IDLE_WAIT_NANOS, next - System.nanoTime()));
@@ -201,6 +248,7 @@ final class DeliveryLoop implements Runnable {
     if (batch.isEmpty()) {
       return;
     }
+    stampAll(batch);
     Timer.Sample sample = Timer.start();
     Publisher.Sent sent = send(Pending.events(batch));
     CompletableFuture<Void> allSettled =
@@ -232,8 +280,9 @@ final class DeliveryLoop implements Runnable {
         confirmed.add(pending);
       } else {
         failed.add(pending);
-        if (result.sent()) {
-          pending.future().sent(); // the broker may have it: never withdrawn now
+        if (result.sent() || pending.stamped()) {
+          // The broker may have it, or it holds a place in the stream: never withdrawn now.
+          pending.future().sent();
         } else {
           pending.future().release();
         }
@@ -268,10 +317,13 @@ final class DeliveryLoop implements Runnable {
     List<Pending> part = held;
     try {
       while (true) {
+        Stamper.Mark mark = stamper == null ? null : stamper.mark();
+        List<Pending> stamped = stampAll(part);
         try {
           store.append(Pending.events(part));
           break;
         } catch (BackingStoreFullException e) {
+          unstamp(mark, stamped); // nothing of it was written
           if (part.size() == 1) {
             throw e;
           }
@@ -299,6 +351,28 @@ final class DeliveryLoop implements Runnable {
     part.forEach(p -> p.future().durable());
     part.clear();
     releaseHeld();
+  }
+
+  /** Stamps the events of {@code batch} not stamped yet, in order; returns those it stamped. */
+  private List<Pending> stampAll(List<Pending> batch) {
+    if (stamper == null) {
+      return List.of();
+    }
+    List<Pending> stamped = new ArrayList<>();
+    for (Pending p : batch) {
+      if (!p.stamped()) {
+        stamper.stamp(p);
+        stamped.add(p);
+      }
+    }
+    return stamped;
+  }
+
+  private void unstamp(Stamper.@Nullable Mark mark, List<Pending> stamped) {
+    if (stamper != null && mark != null) {
+      stamper.reset(mark);
+      stamped.forEach(p -> p.stamped(false));
+    }
   }
 
   /**
@@ -348,6 +422,18 @@ final class DeliveryLoop implements Runnable {
       }
       return false;
     }
+    if (drainCheck != null) {
+      try {
+        claim = quarantineTampered(claim);
+      } catch (RuntimeException e) {
+        health.storeProblem(false, e);
+        releaseQuietly(claim);
+        return false;
+      }
+      if (claim.isEmpty()) {
+        return true; // all of it was tampered with: claim the next part
+      }
+    }
     List<SerializedEvent> batch = new ArrayList<>(claim.size());
     claim.events().forEach(stored -> batch.add(stored.event()));
     List<Publisher.Sent> sent = new ArrayList<>();
@@ -358,6 +444,40 @@ final class DeliveryLoop implements Runnable {
     }
     drains.add(new DrainWindow.Drained(claim, sent, samples));
     return true;
+  }
+
+  /**
+   * Quarantines the claimed events found tampered with, as {@code tampered}, and returns the rest
+   * of the claim, which may be published.
+   */
+  private Claim quarantineTampered(Claim claim) {
+    List<StoredEvent> admitted = new ArrayList<>(claim.size());
+    List<DrainCheck.Tampered> tampered = drainCheck.admit(claim.events(), admitted);
+    if (tampered.isEmpty()) {
+      return claim;
+    }
+    for (DrainCheck.Tampered t : tampered) {
+      log.error(
+          "Audit event TAMPERED with in the {} store (sequence {}, id {}): {}; quarantined, not"
+              + " published",
+          store.type(),
+          t.event().sequence(),
+          t.event().id(),
+          t.why());
+      store.quarantine(claim.subset(List.of(t.event().sequence())), "tampered: " + t.why());
+    }
+    metrics.quarantined("tampered").increment(tampered.size());
+    List<Long> kept = new ArrayList<>(admitted.size());
+    admitted.forEach(e -> kept.add(e.sequence()));
+    return claim.subset(kept);
+  }
+
+  private void releaseQuietly(Claim claim) {
+    try {
+      store.release(claim, "store");
+    } catch (RuntimeException e) {
+      log.debug("Releasing a claim after a store failure failed too", e);
+    }
   }
 
   /** Settles every drained claim in flight, oldest first. */
@@ -379,6 +499,9 @@ final class DeliveryLoop implements Runnable {
       results.addAll(await(drained.sent().get(i), drained.samples().get(i)));
     }
     DrainWindow.Verdict verdict = drains.judge(claim.events(), results);
+    if (drainCheck != null) {
+      drainCheck.settled(claim.events(), verdict.confirmed());
+    }
     metrics.published("drain").increment(verdict.confirmed().size());
     // Quarantine and release before acknowledging: a store that keeps the claim in a transaction
     // (the SQL store) then commits all three once, at the acknowledge.

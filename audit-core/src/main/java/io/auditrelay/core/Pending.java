@@ -4,8 +4,49 @@ import io.auditrelay.store.SerializedEvent;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An accepted event on its way to the broker or the store, and the future its caller holds. */
-record Pending(SerializedEvent event, DeliveryFuture future) {
+/**
+ * An accepted event on its way to the broker or the store, and the future its caller holds. With
+ * integrity, {@link #slot} is where its stamp waits to be filled in by the delivery thread, which
+ * alone reads and writes {@link #stamped}.
+ */
+final class Pending {
+
+  private final SerializedEvent event;
+  private final DeliveryFuture future;
+  private final int slot;
+  private boolean stamped;
+
+  /** An event without integrity. */
+  Pending(SerializedEvent event, DeliveryFuture future) {
+    this(event, future, -1);
+  }
+
+  /** An event whose stamp lies at {@code slot} of its payload (see {@link Stamper}). */
+  Pending(SerializedEvent event, DeliveryFuture future, int slot) {
+    this.event = event;
+    this.future = future;
+    this.slot = slot;
+  }
+
+  SerializedEvent event() {
+    return event;
+  }
+
+  DeliveryFuture future() {
+    return future;
+  }
+
+  int slot() {
+    return slot;
+  }
+
+  boolean stamped() {
+    return stamped;
+  }
+
+  void stamped(boolean stamped) {
+    this.stamped = stamped;
+  }
 
   /** The events of {@code pending}, in order. */
   static List<SerializedEvent> events(List<Pending> pending) {

@@ -1,0 +1,248 @@
+package io.auditrelay.core;
+
+import io.auditrelay.cadf.Actions;
+import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.cadf.CadfTime;
+import io.auditrelay.cadf.Outcome;
+import io.auditrelay.cadf.Resource;
+import io.auditrelay.integrity.Checkpoint;
+import io.auditrelay.integrity.Digests;
+import io.auditrelay.integrity.Integrity;
+import io.auditrelay.integrity.IntegrityStamp;
+import io.auditrelay.integrity.SigningKey;
+import io.auditrelay.integrity.TrailMac;
+import io.auditrelay.store.SerializedEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Stamps the events of one stream epoch: sequence, chain and MAC, in the order the delivery thread
+ * first sends or appends them, and makes the epoch's checkpoints.
+ *
+ * <p>In {@code record()} the caller's thread adds a placeholder stamp of fixed size ({@link
+ * #withPlaceholder}) and finds where it lies in the serialized bytes ({@link #slot}); the delivery
+ * thread fills it in place ({@link #stamp}), so stamping costs no second serialization. The
+ * placeholders are random letters drawn at start, which no event can know. A stamp is undone
+ * ({@link #reset}) only when the store refused the batch as full: nothing of it was written.
+ *
+ * <p>Everything but the two caller-side methods runs on the delivery thread.
+ */
+final class Stamper {
+
+  private static final byte[] PREV_FIELD = "\",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_FIELD = "\",\"key\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAC_FIELD = "\",\"mac\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  private final String stream;
+  private final String epoch;
+  private final @Nullable SigningKey key;
+  private final String keyId;
+  private final TrailMac mac;
+  private final int checkpointEvents;
+  private final long checkpointNanos;
+  private final Resource observer;
+  private final Clock clock;
+  private final String seqToken;
+  private final String prevToken;
+  private final String macToken;
+  private final byte[] seqTokenBytes;
+  private final int prevOffset;
+  private final int macOffset;
+
+  private long next;
+  private byte[] head = Digests.ZERO.getBytes(StandardCharsets.US_ASCII);
+  private long sinceCheckpoint;
+  private long lastCheckpointNanos = System.nanoTime();
+  private boolean ended;
+
+  Stamper(Integrity integrity, Resource observer, Clock clock) {
+    SecureRandom random = new SecureRandom();
+    this.stream = integrity.stream();
+    this.epoch = HexFormat.of().formatHex(bytes(random));
+    this.key = integrity.signingKey();
+    this.keyId = key == null ? IntegrityStamp.NO_KEY : key.keyId();
+    this.mac = key == null ? TrailMac.random() : TrailMac.of(key);
+    this.checkpointEvents = integrity.checkpointEvents();
+    this.checkpointNanos = integrity.checkpointInterval().toNanos();
+    this.observer = observer;
+    this.clock = clock;
+    this.seqToken = letters(random, IntegrityStamp.SEQ_DIGITS);
+    this.prevToken = letters(random, Digests.HEX_LENGTH);
+    this.macToken = letters(random, Digests.HEX_LENGTH);
+    this.seqTokenBytes = seqToken.getBytes(StandardCharsets.US_ASCII);
+    this.prevOffset = IntegrityStamp.SEQ_DIGITS + PREV_FIELD.length;
+    this.macOffset =
+        prevOffset + Digests.HEX_LENGTH + KEY_FIELD.length + keyId.length() + MAC_FIELD.length;
+  }
+
+  private static byte[] bytes(SecureRandom random) {
+    byte[] epoch = new byte[8];
+    random.nextBytes(epoch);
+    return epoch;
+  }
+
+  private static String letters(SecureRandom random, int length) {
+    StringBuilder s = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      s.append((char) ('a' + random.nextInt(26)));
+    }
+    return s.toString();
+  }
+
+  String stream() {
+    return stream;
+  }
+
+  String epoch() {
+    return epoch;
+  }
+
+  String keyId() {
+    return keyId;
+  }
+
+  TrailMac mac() {
+    return mac;
+  }
+
+  /** The event with a placeholder stamp as its last attachment. Any thread. */
+  CadfEvent withPlaceholder(CadfEvent event) {
+    return event.toBuilder()
+        .attachment(IntegrityStamp.attachment(stream, epoch, seqToken, prevToken, keyId, macToken))
+        .build();
+  }
+
+  /**
+   * Where the placeholder of {@link #withPlaceholder} lies in {@code payload}: the offset of its
+   * sequence. Any thread.
+   */
+  int slot(byte[] payload) {
+    int at = IntegrityStamp.lastIndexOf(payload, seqTokenBytes);
+    if (at < 0
+        || !regionIs(payload, at + prevOffset, prevToken)
+        || !regionIs(payload, at + macOffset, macToken)) {
+      throw new IllegalStateException("The integrity stamp is not where it was written");
+    }
+    return at;
+  }
+
+  /** Fills in the stamp of {@code pending}: the next sequence, the chain head, the MAC. */
+  void stamp(Pending pending) {
+    byte[] payload = pending.event().payload();
+    int at = pending.slot();
+    byte[] seq = IntegrityStamp.seqText(next).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(seq, 0, payload, at, seq.length);
+    System.arraycopy(head, 0, payload, at + prevOffset, head.length);
+    byte[] code = mac.compute(payload, at + macOffset).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(code, 0, payload, at + macOffset, code.length);
+    head = Digests.sha256(payload).getBytes(StandardCharsets.US_ASCII);
+    next++;
+    sinceCheckpoint++;
+    pending.stamped(true);
+  }
+
+  /** Where the stamping stands, to {@link #reset} to. */
+  record Mark(long next, byte[] head, long sinceCheckpoint) {}
+
+  Mark mark() {
+    return new Mark(next, head, sinceCheckpoint);
+  }
+
+  /** Undoes the stamps made since {@code mark}: the store wrote nothing of them. */
+  void reset(Mark mark) {
+    next = mark.next();
+    head = mark.head();
+    sinceCheckpoint = mark.sinceCheckpoint();
+  }
+
+  /** Whether a checkpoint (or the epoch's start) is due. */
+  boolean checkpointDue(long nanos) {
+    if (ended) {
+      return false;
+    }
+    return next == 0
+        || sinceCheckpoint >= checkpointEvents
+        || sinceCheckpoint > 0 && nanos - lastCheckpointNanos >= checkpointNanos;
+  }
+
+  /** Whether the epoch's end was made. */
+  boolean ended() {
+    return ended;
+  }
+
+  /**
+   * Makes and stamps the next checkpoint: the start when nothing was stamped yet, else {@code end}
+   * or a periodic one. Call it only when every event stamped before is durable.
+   */
+  Pending checkpoint(boolean end) {
+    Checkpoint.Kind kind =
+        next == 0 ? Checkpoint.Kind.START : end ? Checkpoint.Kind.END : Checkpoint.Kind.CHECKPOINT;
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // the wire's precision
+    Checkpoint checkpoint =
+        Checkpoint.signed(
+            kind,
+            stream,
+            epoch,
+            next,
+            new String(head, StandardCharsets.US_ASCII),
+            CadfTime.format(now),
+            key);
+    CadfEvent event =
+        withPlaceholder(
+            CadfEvent.builder()
+                .id(UUID.randomUUID().toString())
+                .eventTime(now)
+                .action(
+                    switch (kind) {
+                      case START -> Actions.START;
+                      case END -> Actions.STOP;
+                      case CHECKPOINT -> Actions.MONITOR;
+                    })
+                .outcome(Outcome.SUCCESS)
+                .initiator(observer)
+                .target(Resource.of("auditrelay:" + stream, "data/audit/trail"))
+                .observer(observer)
+                .name("audit trail " + kind.wire())
+                .attachment(checkpoint.attachment())
+                .build());
+    byte[] payload = CadfJson.write(event);
+    Pending pending =
+        new Pending(
+            new SerializedEvent(event.id(), payload), new DeliveryFuture(f -> {}), slot(payload));
+    stamp(pending);
+    sinceCheckpoint = 0;
+    lastCheckpointNanos = System.nanoTime();
+    if (kind == Checkpoint.Kind.END) {
+      ended = true;
+    }
+    return pending;
+  }
+
+  /** Nanoseconds until a checkpoint is due by time, if events wait for one; else a long time. */
+  long nanosToCheckpoint(long nanos) {
+    if (ended || sinceCheckpoint == 0 && next > 0) {
+      return TimeUnit.DAYS.toNanos(1);
+    }
+    return Math.max(0, lastCheckpointNanos + checkpointNanos - nanos);
+  }
+
+  private static boolean regionIs(byte[] bytes, int from, String expected) {
+    if (from < 0 || from + expected.length() > bytes.length) {
+      return false;
+    }
+    for (int i = 0; i < expected.length(); i++) {
+      if (bytes[from + i] != expected.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,64 @@
+package io.auditrelay.integrity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** SHA-256 and HMAC-SHA256 of the trail, in lower-case hex. */
+public final class Digests {
+
+  /** Length of a hash or MAC in hex characters. */
+  public static final int HEX_LENGTH = 64;
+
+  /** The hash before the first event of an epoch. */
+  public static final String ZERO = "0".repeat(HEX_LENGTH);
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Digests() {}
+
+  /** SHA-256 of {@code bytes}, in hex: the link from an event to the one after it. */
+  public static String sha256(byte[] bytes) {
+    return HEX.formatHex(sha256().digest(bytes));
+  }
+
+  /** A new SHA-256 digest. */
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("This JVM has no SHA-256", e);
+    }
+  }
+
+  /** A new HMAC-SHA256 with {@code key}. */
+  static Mac hmac(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("This JVM has no HmacSHA256", e);
+    }
+  }
+
+  /** HMAC-SHA256 of {@code data} under {@code key}, as raw bytes. */
+  static byte[] hmac(byte[] key, String data) {
+    return hmac(key).doFinal(data.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Hex of {@code bytes}. */
+  static String hex(byte[] bytes) {
+    return HEX.formatHex(bytes);
+  }
+
+  /** Whether two hex strings are equal, in time independent of where they differ. */
+  static boolean sameHex(String a, String b) {
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,181 @@
+package io.auditrelay.integrity;
+
+import io.auditrelay.cadf.Attachment;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The integrity stamp of one event: the last attachment of every event an Auditor with integrity
+ * delivers, {@code
+ * {"typeURI":"auditrelay:integrity/v1","name":"auditrelay-integrity","content":{…}}}.
+ *
+ * @param stream the producer stream, as configured ({@code audit.integrity.stream})
+ * @param epoch the run of the stream: 16 hex digits, new at every start of the Auditor
+ * @param seq the place in the epoch: 0 is the epoch's start checkpoint, then 1, 2, … without gaps
+ *     in the order the Auditor delivers
+ * @param prev the SHA-256 (hex) of the exact bytes of the event at {@code seq - 1}, or 64 {@code
+ *     0}s at {@code seq} 0: the hash chain
+ * @param key the id of the signing key ({@link VerificationKeys#keyId}), or {@value #NO_KEY}
+ * @param mac the drain's MAC ({@link TrailMac}); consumers ignore it
+ */
+public record IntegrityStamp(
+    String stream, String epoch, long seq, String prev, String key, String mac) {
+
+  /** The {@code typeURI} of the stamp attachment. */
+  public static final String TYPE_URI = "auditrelay:integrity/v1";
+
+  /** The {@code name} of the stamp attachment. */
+  public static final String NAME = "auditrelay-integrity";
+
+  /** The key id of a stamp made without a signing key (its MAC key lives for one process). */
+  public static final String NO_KEY = "none";
+
+  /** Digits of {@code seq} on the wire: zero-padded, so that a stamp has a fixed size. */
+  public static final int SEQ_DIGITS = 19;
+
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern EPOCH = Pattern.compile("[0-9a-f]{16}");
+  private static final Pattern SEQ = Pattern.compile("[0-9]{" + SEQ_DIGITS + "}");
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final byte[] MARKER =
+      ("{\"typeURI\":\"" + TYPE_URI + "\",\"name\":\"" + NAME + "\",\"content\":")
+          .getBytes(StandardCharsets.US_ASCII);
+  // Reads the stamp's object only: what follows it in the event is not its concern.
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  /** Validates the fields; see {@link #check}. */
+  public IntegrityStamp {
+    check(stream, epoch, seq, prev, key, mac);
+  }
+
+  private static void check(
+      String stream, String epoch, long seq, String prev, String key, String mac) {
+    if (stream == null || stream.isEmpty() || stream.length() > 200) {
+      throw new IllegalArgumentException("stream must be 1 to 200 characters");
+    }
+    if (epoch == null || !EPOCH.matcher(epoch).matches()) {
+      throw new IllegalArgumentException("epoch must be 16 lower-case hex digits");
+    }
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq must not be negative");
+    }
+    if (prev == null || !HEX64.matcher(prev).matches()) {
+      throw new IllegalArgumentException("prev must be 64 lower-case hex digits");
+    }
+    if (key == null || !KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException("key must be 1 to 64 of A-Z a-z 0-9 . _ : -");
+    }
+    if (mac == null || !HEX64.matcher(mac).matches()) {
+      throw new IllegalArgumentException("mac must be 64 lower-case hex digits");
+    }
+  }
+
+  /** Whether {@code key} may be a key id in a stamp. */
+  public static boolean validKeyId(String key) {
+    return KEY.matcher(key).matches();
+  }
+
+  /** {@code seq} as it is written: {@value #SEQ_DIGITS} digits. */
+  public static String seqText(long seq) {
+    String digits = Long.toString(seq);
+    return "0".repeat(SEQ_DIGITS - digits.length()) + digits;
+  }
+
+  /**
+   * The attachment with these values, in the field order every stamp has: stream, epoch, seq, prev,
+   * key, mac.
+   */
+  public static Attachment attachment(
+      String stream, String epoch, String seq, String prev, String key, String mac) {
+    Map<String, Object> content = new LinkedHashMap<>();
+    content.put("stream", stream);
+    content.put("epoch", epoch);
+    content.put("seq", seq);
+    content.put("prev", prev);
+    content.put("key", key);
+    content.put("mac", mac);
+    return new Attachment(TYPE_URI, NAME, content);
+  }
+
+  /**
+   * The stamp read from an attachment's content.
+   *
+   * @throws IllegalArgumentException when it is not a stamp of this format
+   */
+  public static IntegrityStamp fromContent(@Nullable JsonNode content) {
+    if (content == null || !content.isObject() || content.size() != 6) {
+      throw new IllegalArgumentException("the integrity stamp is not an object of six fields");
+    }
+    String seq = text(content, "seq");
+    if (!SEQ.matcher(seq).matches()) {
+      throw new IllegalArgumentException(
+          "the integrity stamp's seq is not " + SEQ_DIGITS + " digits");
+    }
+    return new IntegrityStamp(
+        text(content, "stream"),
+        text(content, "epoch"),
+        Long.parseLong(seq),
+        text(content, "prev"),
+        text(content, "key"),
+        text(content, "mac"));
+  }
+
+  static String text(JsonNode content, String field) {
+    JsonNode value = content.get(field);
+    if (value == null || !value.isString()) {
+      throw new IllegalArgumentException("the integrity field '" + field + "' is not a string");
+    }
+    return value.asString();
+  }
+
+  /** A stamp found in an event's bytes, and where its MAC lies. */
+  public record Located(IntegrityStamp stamp, int macOffset) {}
+
+  /**
+   * Finds the stamp in an event's bytes without parsing the whole event: the last stamp attachment,
+   * and the offset of its MAC. Empty when there is none or it does not parse. A found stamp proves
+   * nothing by itself: check its MAC.
+   */
+  public static Optional<Located> locate(byte[] event) {
+    int at = lastIndexOf(event, MARKER);
+    if (at < 0) {
+      return Optional.empty();
+    }
+    int from = at + MARKER.length;
+    IntegrityStamp stamp;
+    try (var parser = MAPPER.createParser(event, from, event.length - from)) {
+      stamp = fromContent(MAPPER.readValue(parser, JsonNode.class));
+    } catch (JacksonException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    byte[] macField = ("\"mac\":\"" + stamp.mac() + "\"").getBytes(StandardCharsets.US_ASCII);
+    int mac = lastIndexOf(event, macField);
+    if (mac < from) {
+      return Optional.empty();
+    }
+    return Optional.of(new Located(stamp, mac + 7));
+  }
+
+  /** The last index of {@code part} in {@code bytes}, or -1: how stamps are found in bytes. */
+  public static int lastIndexOf(byte[] bytes, byte[] part) {
+    outer:
+    for (int i = bytes.length - part.length; i >= 0; i--) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
