@@ -162,6 +162,9 @@ final class DeliveryLoop implements Runnable {
         // append every event, take more than one publish batch at a time.
         // A live batch never takes the events in flight past the confirm window.
         int take = publishLive ? Math.max(1, Math.min(batchSize, live.room())) : appendBatch;
+        if (stamper != null) {
+          take = Math.min(take, stamper.eventsBeforeCheckpoint()); // checkpoints every N exactly
+        }
         List<Pending> batch = new ArrayList<>(take);
         batch.add(first);
         handoff.drainTo(batch, take - 1);

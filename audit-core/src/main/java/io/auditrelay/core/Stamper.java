@@ -173,6 +173,11 @@ final class Stamper {
         || sinceCheckpoint > 0 && nanos - lastCheckpointNanos >= checkpointNanos;
   }
 
+  /** How many events may be stamped before the next checkpoint is due by count; at least 1. */
+  int eventsBeforeCheckpoint() {
+    return (int) Math.max(1, checkpointEvents - sinceCheckpoint);
+  }
+
   /** Whether the epoch's end was made. */
   boolean ended() {
     return ended;
