@@ -272,7 +272,15 @@ final class DefaultAuditor implements Auditor {
             loop.storeFailing(),
             thread.isAlive() || closed
                 ? loop.deliveryProblem()
-                : "the delivery thread is not running"));
+                : "the delivery thread is not running",
+            stamper == null
+                ? null
+                : new AuditorState.Trail(
+                    stamper.stream(),
+                    stamper.epoch(),
+                    stamper.keyId(),
+                    stamper.publicKeyPem(),
+                    (long) metrics.quarantined("tampered").count())));
   }
 
   @Override

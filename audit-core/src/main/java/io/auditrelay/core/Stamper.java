@@ -109,6 +109,11 @@ final class Stamper {
     return keyId;
   }
 
+  /** The public key as PEM, or null without a signing key. */
+  @Nullable String publicKeyPem() {
+    return key == null ? null : key.publicKeyPem();
+  }
+
   TrailMac mac() {
     return mac;
   }

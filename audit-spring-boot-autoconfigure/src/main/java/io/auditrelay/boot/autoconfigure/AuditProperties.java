@@ -5,6 +5,7 @@ import io.auditrelay.core.MessageFormat;
 import io.auditrelay.core.OverflowPolicy;
 import io.auditrelay.core.QueueType;
 import io.auditrelay.core.SaslMechanism;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,8 @@ public class AuditProperties {
   private final Web web = new Web();
 
   private final Security security = new Security();
+
+  private final Integrity integrity = new Integrity();
 
   public boolean isEnabled() {
     return enabled;
@@ -105,6 +108,10 @@ public class AuditProperties {
 
   public Web getWeb() {
     return web;
+  }
+
+  public Integrity getIntegrity() {
+    return integrity;
   }
 
   public Security getSecurity() {
@@ -564,6 +571,112 @@ public class AuditProperties {
 
     public void setId(@Nullable String id) {
       this.id = id;
+    }
+  }
+
+  /** The verifiable trail: stamps, hash chain and signed checkpoints (docs/integrity.md). */
+  public static class Integrity {
+
+    /** Whether every event is stamped and chained, with checkpoints in the stream. */
+    private boolean enabled;
+
+    /**
+     * Name of this producer's stream; defaults to the observer id (or spring.application.name) and
+     * the host name, such as billing@pod-7. Each replica needs a stream of its own.
+     */
+    private @Nullable String stream;
+
+    /** PEM file of the Ed25519 private key that signs checkpoints (PKCS #8). */
+    private @Nullable Path keyFile;
+
+    /** Key store (PKCS #12 or JKS) holding the Ed25519 key pair, instead of key-file. */
+    private @Nullable Path keyStore;
+
+    /** Password of key-store. */
+    private @Nullable String keyStorePassword;
+
+    /** Alias of the key pair in key-store. */
+    private @Nullable String keyAlias;
+
+    /** PEM files of keys used before key-file, whose stamps may still wait in the store. */
+    private List<Path> previousKeyFiles = new ArrayList<>();
+
+    /** A checkpoint after at most this many events. */
+    private @Nullable Integer checkpointEvents;
+
+    /** A checkpoint at least this often while events flow. */
+    private @Nullable Duration checkpointInterval;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public @Nullable String getStream() {
+      return stream;
+    }
+
+    public void setStream(@Nullable String stream) {
+      this.stream = stream;
+    }
+
+    public @Nullable Path getKeyFile() {
+      return keyFile;
+    }
+
+    public void setKeyFile(@Nullable Path keyFile) {
+      this.keyFile = keyFile;
+    }
+
+    public @Nullable Path getKeyStore() {
+      return keyStore;
+    }
+
+    public void setKeyStore(@Nullable Path keyStore) {
+      this.keyStore = keyStore;
+    }
+
+    public @Nullable String getKeyStorePassword() {
+      return keyStorePassword;
+    }
+
+    public void setKeyStorePassword(@Nullable String keyStorePassword) {
+      this.keyStorePassword = keyStorePassword;
+    }
+
+    public @Nullable String getKeyAlias() {
+      return keyAlias;
+    }
+
+    public void setKeyAlias(@Nullable String keyAlias) {
+      this.keyAlias = keyAlias;
+    }
+
+    public List<Path> getPreviousKeyFiles() {
+      return previousKeyFiles;
+    }
+
+    public void setPreviousKeyFiles(List<Path> previousKeyFiles) {
+      this.previousKeyFiles = previousKeyFiles;
+    }
+
+    public @Nullable Integer getCheckpointEvents() {
+      return checkpointEvents;
+    }
+
+    public void setCheckpointEvents(@Nullable Integer checkpointEvents) {
+      this.checkpointEvents = checkpointEvents;
+    }
+
+    public @Nullable Duration getCheckpointInterval() {
+      return checkpointInterval;
+    }
+
+    public void setCheckpointInterval(@Nullable Duration checkpointInterval) {
+      this.checkpointInterval = checkpointInterval;
     }
   }
 

@@ -4,7 +4,10 @@ import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorBuilder;
+import io.auditrelay.integrity.Integrity;
+import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.store.BackingStore;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.PropertyMapper;
@@ -72,6 +75,9 @@ final class AuditorFactory {
     map.from(drain::getMaxBackoff).to(builder::maxBackoff);
     map.from(drain::getMaxAttempts).to(builder::maxAttempts);
     map.from(properties.getShutdown()::getTimeout).to(builder::shutdownTimeout);
+    if (properties.getIntegrity().isEnabled()) {
+      builder.integrity(integrity());
+    }
     customizers.forEach(customizer -> customizer.customize(builder));
     try {
       return builder.build();
@@ -83,6 +89,66 @@ final class AuditorFactory {
               ? AuditSettingNames.translate(e.getMessage())
               : AuditSettingNames.translate(e.getMessage(), sources::describe));
     }
+  }
+
+  /**
+   * The integrity settings of {@code audit.integrity.*}, with the keys read; errors name the
+   * property, never a key's content or the key store's password.
+   */
+  Integrity integrity() {
+    AuditProperties.Integrity p = properties.getIntegrity();
+    try {
+      Integrity.Builder builder =
+          Integrity.builder(p.getStream() != null ? p.getStream() : stream());
+      builder.signingKey(signingKey(p));
+      List<SigningKey> previous = new ArrayList<>();
+      p.getPreviousKeyFiles().forEach(file -> previous.add(SigningKey.fromPem(file)));
+      builder.previousKeys(previous);
+      PropertyMapper map = PropertyMapper.get();
+      map.from(p::getCheckpointEvents).to(builder::checkpointEvents);
+      map.from(p::getCheckpointInterval).to(builder::checkpointInterval);
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new AuditConfigurationException(
+          "audit.integrity.* is invalid: "
+              + e.getMessage()
+                  .replace("integrity stream", "audit.integrity.stream")
+                  .replace("integrity checkpointEvents", "audit.integrity.checkpoint-events")
+                  .replace("integrity checkpointInterval", "audit.integrity.checkpoint-interval"));
+    }
+  }
+
+  private static @Nullable SigningKey signingKey(AuditProperties.Integrity p) {
+    if (p.getKeyFile() != null && p.getKeyStore() != null) {
+      throw new IllegalArgumentException(
+          "set audit.integrity.key-file or audit.integrity.key-store, not both");
+    }
+    if (p.getKeyFile() != null) {
+      return SigningKey.fromPem(p.getKeyFile());
+    }
+    if (p.getKeyStore() != null) {
+      if (p.getKeyAlias() == null) {
+        throw new IllegalArgumentException(
+            "audit.integrity.key-alias is required with audit.integrity.key-store");
+      }
+      String password = p.getKeyStorePassword() == null ? "" : p.getKeyStorePassword();
+      return SigningKey.fromKeyStore(p.getKeyStore(), password.toCharArray(), p.getKeyAlias());
+    }
+    return null;
+  }
+
+  /** The default stream: this service's observer id, at this host. */
+  private String stream() {
+    Resource observer = observer();
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return observer.id() + "@" + host;
   }
 
   Resource observer() {

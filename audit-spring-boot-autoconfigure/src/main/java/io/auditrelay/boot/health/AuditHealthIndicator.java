@@ -11,7 +11,8 @@ import org.springframework.boot.health.contributor.Health;
  * Health of the Auditor: UP while events can be made durable (the broker may be away: that is what
  * the store is for), DOWN when the store is full or failing, or the delivery thread does not
  * deliver (detail {@code deliveryProblem}). Details: mode, store type, backlog events and bytes,
- * oldest age in seconds, quarantined events, queued events, broker connected. Never shows a secret.
+ * oldest age in seconds, quarantined events, queued events, broker connected, and with integrity
+ * the stream, epoch, key id, public key and the events found tampered with. Never shows a secret.
  */
 public final class AuditHealthIndicator extends AbstractHealthIndicator {
 
@@ -52,5 +53,17 @@ public final class AuditHealthIndicator extends AbstractHealthIndicator {
         .withDetail("brokerConnected", state.brokerConnected())
         .withDetail("storeFull", state.storeFull())
         .withDetail("storeFailing", state.storeFailing());
+    AuditorState.Trail trail = state.trail();
+    if (trail != null) {
+      java.util.Map<String, Object> integrity = new java.util.LinkedHashMap<>();
+      integrity.put("stream", trail.stream());
+      integrity.put("epoch", trail.epoch());
+      integrity.put("keyId", trail.keyId());
+      if (trail.publicKeyPem() != null) {
+        integrity.put("publicKey", trail.publicKeyPem());
+      }
+      integrity.put("tamperedEvents", trail.tamperedEvents());
+      builder.withDetail("integrity", integrity);
+    }
   }
 }
