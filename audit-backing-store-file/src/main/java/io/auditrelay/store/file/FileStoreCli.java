@@ -1,5 +1,6 @@
 package io.auditrelay.store.file;
 
+import io.auditrelay.integrity.ChainLinks;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp audit-backing-store-file.jar:audit-core.jar io.auditrelay.store.file.FileStoreCli stats  DIR
  * java -cp … io.auditrelay.store.file.FileStoreCli dump   DIR     # waiting events as JSON lines
- * java -cp … io.auditrelay.store.file.FileStoreCli verify DIR     # exit 0 OK, 1 CORRUPT
+ * java -cp … io.auditrelay.store.file.FileStoreCli verify DIR     # exit 0 OK, 1 CORRUPT or TAMPERED
  * </pre>
  *
  * Read-only: it never takes the directory's lock, never truncates or deletes, so it may inspect a
@@ -73,7 +74,12 @@ public final class FileStoreCli {
         return 0;
       }
       default -> {
-        if (scan.corrupt.isEmpty()) {
+        if (!scan.tampered.isEmpty()) {
+          out.println(
+              "TAMPERED " + scan.tampered.size() + " problem(s) in " + scan.records + " records:");
+          scan.tampered.forEach(location -> out.println("  " + location));
+        }
+        if (scan.corrupt.isEmpty() && scan.tampered.isEmpty()) {
           out.println(
               "OK "
                   + scan.records
@@ -83,9 +89,11 @@ public final class FileStoreCli {
                   + (scan.openTail ? " (last line still being written or torn)" : ""));
           return 0;
         }
-        out.println(
-            "CORRUPT " + scan.corrupt.size() + " problem(s) in " + scan.records + " records:");
-        scan.corrupt.forEach(location -> out.println("  " + location));
+        if (!scan.corrupt.isEmpty()) {
+          out.println(
+              "CORRUPT " + scan.corrupt.size() + " problem(s) in " + scan.records + " records:");
+          scan.corrupt.forEach(location -> out.println("  " + location));
+        }
         return 1;
       }
     }
@@ -104,6 +112,8 @@ public final class FileStoreCli {
     boolean openTail;
     final List<RecordCodec.Decoded> waiting = new ArrayList<>();
     final List<String> corrupt = new ArrayList<>();
+    final List<String> tampered = new ArrayList<>();
+    private final ChainLinks chain = new ChainLinks();
     private long expected;
     private long setAside;
     private long logEnd;
@@ -223,6 +233,10 @@ public final class FileStoreCli {
           slot = sequence + 1;
           logEnd = Math.max(logEnd, sequence);
           records++;
+          String problem = chain.next(decoded.payload());
+          if (problem != null) {
+            tampered.add(where + ": " + problem);
+          }
           if (sequence > position) {
             waiting.add(decoded);
           }
