@@ -182,9 +182,18 @@ final class DeliveryLoop implements Runnable {
     drain();
   }
 
-  /** Whether a checkpoint is due (never while the store holds events not yet appended). */
+  /**
+   * Whether a checkpoint is due and may be made: never while events wait to be appended, and never
+   * while a store that does not survive the process holds events, which a crash would turn into a
+   * false hole below the checkpoint.
+   */
   private boolean checkpointDue() {
-    return stamper != null && stamper.checkpointDue(System.nanoTime());
+    return stamper != null && checkpointAllowed() && stamper.checkpointDue(System.nanoTime());
+  }
+
+  /** Whether every event stamped so far is durable once the batches in flight are settled. */
+  private boolean checkpointAllowed() {
+    return store.durable() || !hasBacklog();
   }
 
   /**
@@ -210,7 +219,7 @@ final class DeliveryLoop implements Runnable {
     }
     boolean nothingQueued =
         held.isEmpty() && live.isEmpty() && drains.isEmpty() && handoff.isEmpty();
-    if (nothingQueued && stamper != null && !stamper.ended()) {
+    if (nothingQueued && stamper != null && !stamper.ended() && checkpointAllowed()) {
       checkpoint(true); // the epoch's clean end, delivered before the thread ends
       return false;
     }
@@ -222,7 +231,7 @@ final class DeliveryLoop implements Runnable {
     if (stopping) {
       return 0;
     }
-    if (stamper != null) {
+    if (stamper != null && checkpointAllowed()) {
       long now = System.nanoTime();
       long toCheckpoint = stamper.nanosToCheckpoint(now);
       if (toCheckpoint < IDLE_WAIT_NANOS) {

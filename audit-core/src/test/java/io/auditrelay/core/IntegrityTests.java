@@ -154,6 +154,44 @@ class IntegrityTests {
   }
 
   @Test
+  void noCheckpointIsMadeWhileAStoreThatDiesWithTheProcessHoldsEvents() {
+    // Fails on the code before: a periodic checkpoint was made (and buffered behind them) while the
+    // memory store held events, so a crash would have shown them as a hole below a checkpoint.
+    MemoryBackingStore store = new MemoryBackingStore(1000, Clock.systemUTC());
+    publisher.down = true;
+    publisher.script =
+        batch -> batch.stream().map(e -> PublishResult.unconfirmed("error")).toList();
+    start(
+        store,
+        DeliveryMode.BUFFER_ON_FAILURE,
+        Integrity.builder("billing@pod-1")
+            .signingKey(key)
+            .checkpointInterval(Duration.ofMillis(20))
+            .build());
+    for (int i = 0; i < 5; i++) {
+      auditor.record(AuditorIntegrationTests.event(0, i));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> store.stats().events() >= 6);
+    // Many checkpoint intervals pass while the broker is down: the store keeps the start and the 5.
+    await()
+        .during(Duration.ofMillis(400))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> store.stats().events() == 6);
+
+    publisher.down = false;
+    publisher.script = batch -> batch.stream().map(e -> PublishResult.CONFIRMED).toList();
+    await().atMost(Duration.ofSeconds(20)).until(() -> publisher.published.size() >= 7);
+    List<SerializedEvent> published = List.copyOf(publisher.published);
+    // The first checkpoint after the start comes once the backlog has been delivered.
+    assertThat(content(published.get(0).payload(), Checkpoint.TYPE_URI)).isNotNull();
+    for (int i = 1; i <= 5; i++) {
+      assertThat(content(published.get(i).payload(), Checkpoint.TYPE_URI)).isNull();
+    }
+    assertThat(Checkpoint.fromContent(content(published.get(6).payload(), Checkpoint.TYPE_URI)))
+        .satisfies(c -> assertThat(c.seq()).isEqualTo(6));
+  }
+
+  @Test
   void aStampedEventIsByteIdenticalWhenDrainedAfterAFailedLivePublish() {
     MemoryBackingStore store = new MemoryBackingStore(1000, Clock.systemUTC());
     publisher.script =
