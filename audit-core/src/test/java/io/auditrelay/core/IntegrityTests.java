@@ -359,4 +359,52 @@ class IntegrityTests {
         .hasMessageContaining("missing.pem")
         .hasMessageContaining("cannot be read");
   }
+
+  @Test
+  void aKeyPairIsReadFromAKeyStoreMadeByKeytoolAndWrongInputIsNamed() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("audit-keystore");
+    java.nio.file.Path store = dir.resolve("audit.p12");
+    String keytool =
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Process process =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-keyalg",
+                "Ed25519",
+                "-alias",
+                "audit",
+                "-dname",
+                "CN=audit",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "s3cret-pass",
+                "-keypass",
+                "s3cret-pass")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+
+    SigningKey fromStore = SigningKey.fromKeyStore(store, "s3cret-pass".toCharArray(), "audit");
+    byte[] signature = fromStore.sign("trail".getBytes(StandardCharsets.UTF_8));
+    java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+    verifier.initVerify(fromStore.publicKey());
+    verifier.update("trail".getBytes(StandardCharsets.UTF_8));
+    assertThat(verifier.verify(signature)).isTrue();
+    assertThat(fromStore.keyId()).isEqualTo(VerificationKeys.keyId(fromStore.publicKey()));
+
+    assertThatThrownBy(() -> SigningKey.fromKeyStore(store, "wrong".toCharArray(), "audit"))
+        .hasMessageContaining("audit.p12")
+        .hasMessageContaining("check its path and password")
+        .hasMessageNotContaining("wrong");
+    assertThatThrownBy(() -> SigningKey.fromKeyStore(store, "s3cret-pass".toCharArray(), "missing"))
+        .hasMessageContaining("no Ed25519 key pair under the alias 'missing'")
+        .hasMessageNotContaining("s3cret");
+  }
 }
