@@ -21,6 +21,7 @@ import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoredEvent;
 import io.auditrelay.store.memory.MemoryBackingStore;
 import io.auditrelay.testsupport.ForwardingBackingStore;
+import io.auditrelay.testsupport.Keytool;
 import io.auditrelay.testsupport.LogCapture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -364,32 +365,7 @@ class IntegrityTests {
   void aKeyPairIsReadFromAKeyStoreMadeByKeytoolAndWrongInputIsNamed() throws Exception {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("audit-keystore");
     java.nio.file.Path store = dir.resolve("audit.p12");
-    String keytool =
-        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process process =
-        new ProcessBuilder(
-                keytool,
-                "-genkeypair",
-                "-keyalg",
-                "Ed25519",
-                "-alias",
-                "audit",
-                "-dname",
-                "CN=audit",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                store.toString(),
-                "-storepass",
-                "s3cret-pass",
-                "-keypass",
-                "s3cret-pass")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(output).isZero();
+    Keytool.ed25519KeyStore(store, "s3cret-pass", "audit");
 
     SigningKey fromStore = SigningKey.fromKeyStore(store, "s3cret-pass".toCharArray(), "audit");
     byte[] signature = fromStore.sign("trail".getBytes(StandardCharsets.UTF_8));

@@ -6,6 +6,7 @@ import io.auditrelay.boot.health.AuditHealthIndicator;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorState;
 import io.auditrelay.integrity.VerificationKeys;
+import io.auditrelay.testsupport.Keytool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -72,6 +73,52 @@ class AuditIntegrityAutoConfigurationTests {
                   .containsExactly(trail.keyId());
               assertThat(health.toString()).doesNotContain(privateBase64.substring(16, 40));
             });
+  }
+
+  @Test
+  void aKeyStoreMadeByKeytoolSignsTheStreamAndItsPasswordIsNeverShown() throws Exception {
+    Path store = dir.resolve("audit.p12");
+    Keytool.ed25519KeyStore(store, "Pa55-w0rd/x", "audit");
+    contextRunner
+        .withPropertyValues(
+            "audit.integrity.enabled=true",
+            "audit.integrity.key-store=" + store,
+            "audit.integrity.key-store-password=Pa55-w0rd/x",
+            "audit.integrity.key-alias=audit")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              AuditorState.Trail trail =
+                  context.getBean(Auditor.class).state().orElseThrow().trail();
+              java.security.KeyStore keys =
+                  java.security.KeyStore.getInstance(store.toFile(), "Pa55-w0rd/x".toCharArray());
+              assertThat(trail.keyId())
+                  .isEqualTo(VerificationKeys.keyId(keys.getCertificate("audit").getPublicKey()));
+              Health health = context.getBean(AuditHealthIndicator.class).health(true);
+              assertThat(health.toString()).doesNotContain("Pa55-w0rd");
+            });
+    contextRunner
+        .withPropertyValues(
+            "audit.integrity.enabled=true",
+            "audit.integrity.key-store=" + store,
+            "audit.integrity.key-store-password=Wr0ng-Pa55",
+            "audit.integrity.key-alias=audit")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("audit.p12")
+                    .hasMessageContaining("check its path and password")
+                    .hasMessageNotContaining("Wr0ng-Pa55"));
+    contextRunner
+        .withPropertyValues("audit.integrity.enabled=true", "audit.integrity.key-store=" + store)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("audit.integrity.key-alias is required"));
   }
 
   @Test
