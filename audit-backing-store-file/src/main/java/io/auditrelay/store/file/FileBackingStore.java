@@ -294,7 +294,7 @@ public final class FileBackingStore implements BackingStore {
     }
 
     @Override
-    public void syncOnce() {
+    public long syncOnce() {
       while (true) {
         FileChannel channel;
         long target;
@@ -318,20 +318,22 @@ public final class FileBackingStore implements BackingStore {
           synchronized (FileBackingStore.this) {
             writer.markDurable(target);
           }
-          return;
+          return target;
         } catch (java.nio.channels.ClosedChannelException e) {
           synchronized (FileBackingStore.this) {
             if (writer.channel() != channel && writer.channel() != null) {
               continue; // a rotation closed it, after forcing it: force the new segment
             }
+            long attempted = writer.writtenSequence();
             rewriteAfterFailedSync(e);
+            return attempted;
           }
-          return;
         } catch (IOException e) {
           synchronized (FileBackingStore.this) {
+            long attempted = writer.writtenSequence();
             rewriteAfterFailedSync(e);
+            return attempted;
           }
-          return;
         }
       }
     }

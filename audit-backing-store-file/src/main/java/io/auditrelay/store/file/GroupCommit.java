@@ -27,8 +27,11 @@ final class GroupCommit {
     /** The last sequence written (takes the store's lock). */
     long writtenSequence();
 
-    /** Forces what is written, then marks it durable or recovers from the failure. */
-    void syncOnce();
+    /**
+     * Forces what is written, then marks it durable or recovers from the failure; returns the last
+     * sequence the attempt covered (made durable, or rewritten or voided after the failure).
+     */
+    long syncOnce();
 
     /** Names the store in messages. */
     String name();
@@ -40,8 +43,18 @@ final class GroupCommit {
   private boolean syncing;
   private boolean closed;
 
+  /** The last sequence the latest sync attempt covered, guarded by this monitor. */
+  private long attemptedThrough = -1;
+
   /** Background syncs that failed, guarded by this monitor. */
   private long failures;
+
+  /**
+   * The last sequence the latest failed background sync covered, guarded by this monitor. An append
+   * whose records were written after that sync began was never part of it and waits for the next
+   * one.
+   */
+  private long failedThrough = -1;
 
   GroupCommit(FsyncPolicy policy, long intervalMillis, Log store) {
     this.policy = policy;
@@ -98,7 +111,8 @@ final class GroupCommit {
       }
       syncing = true;
       try {
-        store.syncOnce();
+        attemptedThrough = Long.MAX_VALUE; // what stays if the attempt throws: all it may cover
+        attemptedThrough = store.syncOnce();
       } finally {
         syncing = false;
         notifyAll();
@@ -113,7 +127,7 @@ final class GroupCommit {
   private synchronized void awaitInterval(long sequence) {
     long failuresBefore = failures;
     while (store.durableSequence() < sequence && !closed) {
-      if (failures != failuresBefore) {
+      if (failures != failuresBefore && failedThrough >= sequence) {
         throw new BackingStoreException(
             "file store " + store.name() + ": records were not made durable (fsync failed)");
       }
@@ -132,18 +146,25 @@ final class GroupCommit {
       } catch (InterruptedException e) {
         return;
       }
-      long written = store.writtenSequence();
-      if (store.durableSequence() < written) {
-        try {
-          syncThrough(written);
-        } catch (RuntimeException e) {
-          // The thread goes on whatever failed; appenders waiting for this range fail.
-          log.error("Background fsync of audit file store {} failed", store.name(), e);
-          synchronized (this) {
+      RuntimeException failed = null;
+      synchronized (this) {
+        // The failure is counted under the same hold of this monitor as the sync that failed, so
+        // an append that starts waiting after it never takes it for its own.
+        long written = store.writtenSequence();
+        if (store.durableSequence() < written) {
+          try {
+            syncThrough(written);
+          } catch (RuntimeException e) {
             failures++;
+            failedThrough = attemptedThrough;
             notifyAll();
+            failed = e;
           }
         }
+      }
+      if (failed != null) {
+        // The thread goes on whatever failed; appenders waiting for this range fail.
+        log.error("Background fsync of audit file store {} failed", store.name(), failed);
       }
     }
   }
