@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
@@ -28,15 +29,31 @@ final class ClaimedRows implements RowCallbackHandler {
     byte[] payload = Payloads.bytes(text == null ? "" : text);
     // As long as the row says, so that the quarantine counts what the backlog counted.
     StoredEvent asCounted = new StoredEvent(sequence, id == null ? "" : id, new byte[length]);
-    if (id == null || text == null) {
-      corrupt.put(asCounted, "event id or payload is NULL");
-    } else if (payload.length != length) {
-      corrupt.put(asCounted, "payload is " + payload.length + " bytes, the row says " + length);
-    } else if (Payloads.crc(payload) != crc) {
-      corrupt.put(asCounted, "payload checksum mismatch (the row was changed)");
+    @Nullable String damage = damage(id, text, payload, length, crc);
+    if (damage != null) {
+      corrupt.put(asCounted, damage);
     } else {
-      readable.add(new StoredEvent(sequence, id, payload));
+      readable.add(new StoredEvent(sequence, id == null ? "" : id, payload));
     }
+  }
+
+  /**
+   * What is wrong with a row as the medium kept it, or null when it reads back as it was written.
+   *
+   * @param payload the bytes of {@code text} (empty when it is NULL)
+   */
+  static @Nullable String damage(
+      @Nullable String id, @Nullable String text, byte[] payload, int length, long crc) {
+    if (id == null || text == null) {
+      return "event id or payload is NULL";
+    }
+    if (payload.length != length) {
+      return "payload is " + payload.length + " bytes, the row says " + length;
+    }
+    if (Payloads.crc(payload) != crc) {
+      return "payload checksum mismatch (the row was changed)";
+    }
+    return null;
   }
 
   /** The rows that read back as they were written, in sequence order. */

@@ -195,12 +195,17 @@ public final class JdbcBackingStoreFactory implements BackingStoreFactory {
     return seconds;
   }
 
+  /** Whether {@code name} is a valid {@code table_name}. */
+  static boolean isTableName(String name) {
+    return TABLE_NAME.matcher(name).matches();
+  }
+
   private static String tableName(StoreParams params) {
     String name = params.string("table_name");
     if (name == null) {
       return DEFAULT_TABLE;
     }
-    if (!TABLE_NAME.matcher(name).matches()) {
+    if (!isTableName(name)) {
       throw params.invalid(
           "table_name",
           name,

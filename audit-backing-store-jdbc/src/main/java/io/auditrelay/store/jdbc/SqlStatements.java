@@ -121,6 +121,11 @@ final class SqlStatements {
     return leased ? " AND lease_owner = ?" : "";
   }
 
+  /** Every waiting row in sequence order, read without locks (the operator CLI). */
+  String scan() {
+    return "SELECT " + COLUMNS + ", appended_at FROM " + table + " ORDER BY seq";
+  }
+
   String backlogStats() {
     return "SELECT COUNT(*), COALESCE(SUM(payload_bytes), 0), MIN(appended_at) FROM " + table;
   }

@@ -1,0 +1,225 @@
+package io.auditrelay.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.auditrelay.core.Auditor;
+import io.auditrelay.core.DeliveryMode;
+import io.auditrelay.integrity.Integrity;
+import io.auditrelay.integrity.IntegrityStamp;
+import io.auditrelay.integrity.SigningKey;
+import io.auditrelay.integrity.VerificationKeys;
+import io.auditrelay.store.BackingStore;
+import io.auditrelay.testsupport.AmqpBroker;
+import io.auditrelay.testsupport.QueueReader;
+import io.auditrelay.testsupport.RealServers;
+import io.auditrelay.testsupport.TcpProxy;
+import io.auditrelay.testsupport.TestEvents;
+import io.auditrelay.verify.SeqRange;
+import io.auditrelay.verify.StreamReport;
+import io.auditrelay.verify.TrailReport;
+import io.auditrelay.verify.TrailVerifier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Tampering with a SQL store's table while the service is stopped, as someone with write access to
+ * the table would, with every row's length and CRC32C recomputed: an edit, a forged insert, a
+ * deleted row, two rows swapped, and a delivered row put back. Fails on the code before the
+ * integrity stamp: the edited and forged rows were delivered as genuine, and nothing could tell
+ * that a row was missing.
+ */
+class SqlStoreIntegrityTests {
+
+  private final AmqpBroker broker = RealServers.rabbitmq();
+  private final SigningKey key = SigningKey.generate();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  static Stream<TestDatabase> databases() {
+    return Stream.of(
+        TestDatabase.postgres().report("SqlStoreIntegrityTests"),
+        TestDatabase.mariadb().report("SqlStoreIntegrityTests"));
+  }
+
+  private Auditor auditor(String uri, String queue, BackingStore store) {
+    return Auditor.builder()
+        .rabbitUri(uri)
+        .queueName(queue)
+        .deliveryMode(DeliveryMode.WRITE_AHEAD)
+        .backingStore(store)
+        .integrity(
+            Integrity.builder("billing@pod-1")
+                .signingKey(key)
+                .checkpointEvents(5)
+                .checkpointInterval(Duration.ofHours(1))
+                .build())
+        .meterRegistry(registry)
+        .initialBackoff(Duration.ofMillis(20))
+        .maxBackoff(Duration.ofMillis(200))
+        .shutdownTimeout(Duration.ofMillis(500))
+        .shutdownHook(false)
+        .build();
+  }
+
+  /** A row of the table: its store sequence and its payload. */
+  private record Row(long storeSeq, String payload) {}
+
+  /** The rows by the stamp sequence of their payload. */
+  private static TreeMap<Long, Row> rows(JdbcTemplate jdbc, String table) {
+    TreeMap<Long, Row> rows = new TreeMap<>();
+    jdbc.query(
+        "SELECT seq, payload FROM " + table + " ORDER BY seq",
+        result -> {
+          String payload = result.getString(2);
+          long stampSeq =
+              IntegrityStamp.locate(payload.getBytes(StandardCharsets.UTF_8))
+                  .orElseThrow()
+                  .stamp()
+                  .seq();
+          rows.put(stampSeq, new Row(result.getLong(1), payload));
+        });
+    return rows;
+  }
+
+  /** Sets a row's payload, with its length and checksum recomputed as the store computes them. */
+  private static void setPayload(JdbcTemplate jdbc, String table, long storeSeq, String payload) {
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    jdbc.update(
+        "UPDATE " + table + " SET payload = ?, payload_bytes = ?, payload_crc = ? WHERE seq = ?",
+        payload,
+        bytes.length,
+        Payloads.crc(bytes),
+        storeSeq);
+  }
+
+  private static void insert(JdbcTemplate jdbc, String table, String payload) {
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    jdbc.update(
+        "INSERT INTO "
+            + table
+            + " (event_id, payload, payload_bytes, payload_crc, appended_at) VALUES (?, ?, ?, ?, ?)",
+        UUID.randomUUID().toString(),
+        payload,
+        bytes.length,
+        Payloads.crc(bytes),
+        System.currentTimeMillis());
+  }
+
+  private double tampered() {
+    return registry.find("audit.events.quarantined").tag("reason", "tampered").counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
+  private static String cli(TestDatabase database, String table, int expectedExit) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Map<String, String> env =
+        Map.of(
+            "AUDIT_STORE_JDBC_USER",
+            database.username(),
+            "AUDIT_STORE_JDBC_PASSWORD",
+            database.password());
+    int exit =
+        SqlStoreCli.run(new String[] {"verify", database.url(), table}, new PrintStream(out), env);
+    String report = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(report).isEqualTo(expectedExit);
+    return report;
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void everyTamperOfTheTableIsFoundOnDrainAndNothingTamperedIsPublished(TestDatabase database)
+      throws Exception {
+    RealServers.report(getClass().getSimpleName(), broker.describe());
+    String queue = "audit-sql-integrity-" + UUID.randomUUID();
+    String table = TestDatabase.uniqueTable("integrity");
+    try (HikariDataSource dataSource = database.dataSource();
+        TcpProxy down = TcpProxy.refusingTo(broker);
+        QueueReader reader = new QueueReader(broker, queue)) {
+      JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+      String quoted = database.quote(table);
+      Auditor first = auditor(broker.via(down).uri(), queue, database.open(table, Map.of()));
+      List<CompletableFuture<Void>> futures = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        futures.add(first.record(TestEvents.event(0, i)));
+      }
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+      first.close(); // broker down: start, 12 events, checkpoints at 6 and 12, the end at 15
+
+      TreeMap<Long, Row> before = rows(jdbc, quoted);
+      assertThat(before.keySet()).hasSize(16);
+      assertThat(cli(database, table, 0)).startsWith("OK 16 rows");
+
+      // The attacker: seq 3's initiator becomes another user; a forged copy of seq 5 naming that
+      // user is added; seq 9 is deleted; seq 10 and 11 change places.
+      setPayload(
+          jdbc,
+          quoted,
+          before.get(3L).storeSeq(),
+          before.get(3L).payload().replace("\"id\":\"user-0\"", "\"id\":\"adm-00\""));
+      insert(
+          jdbc, quoted, before.get(5L).payload().replace("\"id\":\"user-0\"", "\"id\":\"adm-00\""));
+      jdbc.update("DELETE FROM " + quoted + " WHERE seq = ?", before.get(9L).storeSeq());
+      setPayload(jdbc, quoted, before.get(10L).storeSeq(), before.get(11L).payload());
+      setPayload(jdbc, quoted, before.get(11L).storeSeq(), before.get(10L).payload());
+
+      String report = cli(database, table, 1);
+      assertThat(report)
+          .startsWith("TAMPERED 3 problem(s) in 16 rows:")
+          .contains("(sequence 3 of billing@pod-1/")
+          .contains("it was altered")
+          .contains("sequence 10 of billing@pod-1/")
+          .contains("sequence 5 of billing@pod-1/")
+          .doesNotContain("CORRUPT");
+
+      Auditor second = auditor(broker.uri(), queue, database.open(table, Map.of()));
+      // The edit, the forgery and the swapped-back seq 10 are quarantined; 13 of the first run's
+      // 16 are delivered (less 3, 9 and 10), and the second run's start.
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> tampered() == 3);
+      reader.awaitAtLeast(13, Duration.ofSeconds(30));
+      // A delivered row put back: refused as a replay.
+      insert(jdbc, quoted, before.get(2L).payload());
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> tampered() == 4);
+      second.close();
+      assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + quoted, Long.class)).isZero();
+      assertThat(
+              jdbc.queryForObject(
+                  "SELECT COUNT(*) FROM " + database.quote(table + "_quarantine"), Long.class))
+          .isEqualTo(4);
+
+      List<QueueReader.Delivered> delivered = reader.poll();
+      TrailVerifier verifier = new TrailVerifier(VerificationKeys.of(List.of(key.publicKey())));
+      delivered.forEach(d -> verifier.accept(d.body()));
+      TrailReport trail = verifier.report();
+      StreamReport firstRun =
+          trail.streams().stream()
+              .filter(StreamReport::ended)
+              .filter(s -> s.events() > 2)
+              .findFirst()
+              .orElseThrow();
+      assertThat(firstRun.holes())
+          .containsExactly(new SeqRange(3, 3), new SeqRange(9, 10)); // each proven missing
+      assertThat(firstRun.problems()).isEmpty(); // nothing tampered was published as genuine
+      assertThat(delivered)
+          .noneMatch(d -> new String(d.body(), StandardCharsets.UTF_8).contains("adm-00"));
+      assertThat(trail.streams()).allSatisfy(s -> assertThat(s.problems()).isEmpty());
+      reader.delete();
+    } finally {
+      database.drop(table);
+    }
+  }
+}
