@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Verifies a trail from the message bodies alone, fed in any order: per stream epoch, the hash
@@ -27,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class TrailVerifier {
 
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final HexFormat HEX = HexFormat.of();
   private static final byte[] ZERO = HEX.parseHex(Digests.ZERO);
 
@@ -45,51 +41,17 @@ public final class TrailVerifier {
   /** One event received: the body of one message. */
   public void accept(byte[] body) {
     messages++;
-    JsonNode event;
-    try {
-      event = MAPPER.readTree(body);
-    } catch (JacksonException e) {
-      unreadable++;
-      return;
-    }
-    if (event == null || !event.isObject()) {
-      unreadable++;
-      return;
-    }
-    JsonNode stampNode = null;
-    JsonNode checkpointNode = null;
-    int stamps = 0;
-    JsonNode attachments = event.get("attachments");
-    if (attachments != null && attachments.isArray()) {
-      for (JsonNode attachment : attachments) {
-        String type = attachment.path("typeURI").asString("");
-        if (IntegrityStamp.TYPE_URI.equals(type)) {
-          stampNode = attachment.get("content");
-          stamps++;
-        } else if (Checkpoint.TYPE_URI.equals(type)) {
-          checkpointNode = attachment.get("content");
-        }
+    TrailMessage message = TrailMessage.read(body);
+    switch (message.kind()) {
+      case UNREADABLE -> unreadable++;
+      case UNSTAMPED -> unstamped++;
+      case STAMPED -> {
+        IntegrityStamp stamp = java.util.Objects.requireNonNull(message.stamp());
+        streams
+            .computeIfAbsent(stamp.stream() + "\u0000" + stamp.epoch(), k -> new Stream(stamp))
+            .accept(message);
       }
     }
-    if (stamps == 0) {
-      unstamped++;
-      return;
-    }
-    IntegrityStamp stamp;
-    Checkpoint checkpoint;
-    try {
-      if (stamps > 1) {
-        throw new IllegalArgumentException("more than one stamp");
-      }
-      stamp = IntegrityStamp.fromContent(stampNode);
-      checkpoint = checkpointNode == null ? null : Checkpoint.fromContent(checkpointNode);
-    } catch (IllegalArgumentException e) {
-      unreadable++;
-      return;
-    }
-    streams
-        .computeIfAbsent(stamp.stream() + "\u0000" + stamp.epoch(), k -> new Stream(stamp))
-        .accept(stamp, checkpoint, Digests.sha256(body));
   }
 
   /** What was proved of everything accepted so far. */
@@ -121,9 +83,11 @@ public final class TrailVerifier {
       this.epoch = first.epoch();
     }
 
-    void accept(IntegrityStamp stamp, @Nullable Checkpoint checkpoint, String hash) {
+    void accept(TrailMessage message) {
+      IntegrityStamp stamp = java.util.Objects.requireNonNull(message.stamp());
+      @Nullable Checkpoint checkpoint = message.checkpoint();
       long seq = stamp.seq();
-      Link link = new Link(HEX.parseHex(hash), HEX.parseHex(stamp.prev()));
+      Link link = new Link(HEX.parseHex(message.hash()), HEX.parseHex(stamp.prev()));
       Link known = links.get(seq);
       if (known != null) {
         if (Arrays.equals(known.hash(), link.hash())) {
@@ -139,34 +103,12 @@ public final class TrailVerifier {
       highest = Math.max(highest, seq);
       links.put(seq, link);
       if (checkpoint != null) {
-        marks.put(seq, new Mark(checkpoint.kind(), proves(stamp, checkpoint)));
+        @Nullable String problem = message.checkpointProblem(keys);
+        if (problem != null) {
+          problems.add(problem);
+        }
+        marks.put(seq, new Mark(checkpoint.kind(), problem == null));
       }
-    }
-
-    private boolean proves(IntegrityStamp stamp, Checkpoint checkpoint) {
-      boolean consistent =
-          checkpoint.stream().equals(stamp.stream())
-              && checkpoint.epoch().equals(stamp.epoch())
-              && checkpoint.seq() == stamp.seq()
-              && checkpoint.head().equals(stamp.prev())
-              && checkpoint.key().equals(stamp.key());
-      if (!consistent) {
-        problems.add("seq " + stamp.seq() + ": a checkpoint that contradicts its own stamp");
-        return false;
-      }
-      if (keys.isEmpty()) {
-        return true;
-      }
-      if (!checkpoint.verifiedBy(keys)) {
-        problems.add(
-            "seq "
-                + stamp.seq()
-                + ": a checkpoint whose signature does not verify under key "
-                + checkpoint.key()
-                + " (forged, or signed by a key not given)");
-        return false;
-      }
-      return true;
     }
 
     StreamReport report() {

@@ -1,0 +1,107 @@
+package io.auditrelay.verify;
+
+import io.auditrelay.integrity.Checkpoint;
+import io.auditrelay.integrity.Digests;
+import io.auditrelay.integrity.IntegrityStamp;
+import io.auditrelay.integrity.VerificationKeys;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What one message body says about the trail, read on its own: its integrity stamp, the checkpoint
+ * it carries if any, and the SHA-256 of its exact bytes. What needs other messages (links, holes,
+ * cuts) is {@link TrailVerifier}'s.
+ *
+ * @param kind whether the body is a stamped event, an event without a stamp, or unreadable
+ * @param stamp the stamp; null unless {@code kind} is {@link Kind#STAMPED}
+ * @param checkpoint the checkpoint the event carries, or null
+ * @param hash lower-case hex SHA-256 of the body
+ */
+public record TrailMessage(
+    Kind kind, @Nullable IntegrityStamp stamp, @Nullable Checkpoint checkpoint, String hash) {
+
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  /** What a body is. */
+  public enum Kind {
+    /** A JSON object with exactly one readable integrity stamp. */
+    STAMPED,
+    /** A JSON object without an integrity stamp (a producer without integrity). */
+    UNSTAMPED,
+    /** Not a JSON object, or with a stamp or checkpoint that cannot be read, or two stamps. */
+    UNREADABLE
+  }
+
+  /** Reads one body; never throws. */
+  public static TrailMessage read(byte[] body) {
+    String hash = Digests.sha256(body);
+    JsonNode event;
+    try {
+      event = MAPPER.readTree(body);
+    } catch (JacksonException e) {
+      return new TrailMessage(Kind.UNREADABLE, null, null, hash);
+    }
+    if (event == null || !event.isObject()) {
+      return new TrailMessage(Kind.UNREADABLE, null, null, hash);
+    }
+    JsonNode stampNode = null;
+    JsonNode checkpointNode = null;
+    int stamps = 0;
+    JsonNode attachments = event.get("attachments");
+    if (attachments != null && attachments.isArray()) {
+      for (JsonNode attachment : attachments) {
+        String type = attachment.path("typeURI").asString("");
+        if (IntegrityStamp.TYPE_URI.equals(type)) {
+          stampNode = attachment.get("content");
+          stamps++;
+        } else if (Checkpoint.TYPE_URI.equals(type)) {
+          checkpointNode = attachment.get("content");
+        }
+      }
+    }
+    if (stamps == 0) {
+      return new TrailMessage(Kind.UNSTAMPED, null, null, hash);
+    }
+    try {
+      if (stamps > 1) {
+        throw new IllegalArgumentException("more than one stamp");
+      }
+      return new TrailMessage(
+          Kind.STAMPED,
+          IntegrityStamp.fromContent(stampNode),
+          checkpointNode == null ? null : Checkpoint.fromContent(checkpointNode),
+          hash);
+    } catch (IllegalArgumentException e) {
+      return new TrailMessage(Kind.UNREADABLE, null, null, hash);
+    }
+  }
+
+  /**
+   * What is wrong with the checkpoint this event carries, or null when it has none or it proves
+   * itself: it agrees with the event's own stamp and, with keys given, its signature verifies.
+   */
+  public @Nullable String checkpointProblem(VerificationKeys keys) {
+    if (checkpoint == null || stamp == null) {
+      return null;
+    }
+    boolean consistent =
+        checkpoint.stream().equals(stamp.stream())
+            && checkpoint.epoch().equals(stamp.epoch())
+            && checkpoint.seq() == stamp.seq()
+            && checkpoint.head().equals(stamp.prev())
+            && checkpoint.key().equals(stamp.key());
+    if (!consistent) {
+      return "seq " + stamp.seq() + ": a checkpoint that contradicts its own stamp";
+    }
+    if (!keys.isEmpty() && !checkpoint.verifiedBy(keys)) {
+      return "seq "
+          + stamp.seq()
+          + ": a checkpoint whose signature does not verify under key "
+          + checkpoint.key()
+          + " (forged, or signed by a key not given)";
+    }
+    return null;
+  }
+}
