@@ -15,12 +15,17 @@ import tools.jackson.databind.json.JsonMapper;
  * cuts) is {@link TrailVerifier}'s.
  *
  * @param kind whether the body is a stamped event, an event without a stamp, or unreadable
+ * @param id the event's CADF {@code id}, or null when it has none (or is unreadable)
  * @param stamp the stamp; null unless {@code kind} is {@link Kind#STAMPED}
  * @param checkpoint the checkpoint the event carries, or null
  * @param hash lower-case hex SHA-256 of the body
  */
 public record TrailMessage(
-    Kind kind, @Nullable IntegrityStamp stamp, @Nullable Checkpoint checkpoint, String hash) {
+    Kind kind,
+    @Nullable String id,
+    @Nullable IntegrityStamp stamp,
+    @Nullable Checkpoint checkpoint,
+    String hash) {
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -41,11 +46,13 @@ public record TrailMessage(
     try {
       event = MAPPER.readTree(body);
     } catch (JacksonException e) {
-      return new TrailMessage(Kind.UNREADABLE, null, null, hash);
+      return new TrailMessage(Kind.UNREADABLE, null, null, null, hash);
     }
     if (event == null || !event.isObject()) {
-      return new TrailMessage(Kind.UNREADABLE, null, null, hash);
+      return new TrailMessage(Kind.UNREADABLE, null, null, null, hash);
     }
+    JsonNode idNode = event.get("id");
+    String id = idNode != null && idNode.isString() ? idNode.asString() : null;
     JsonNode stampNode = null;
     JsonNode checkpointNode = null;
     int stamps = 0;
@@ -62,7 +69,7 @@ public record TrailMessage(
       }
     }
     if (stamps == 0) {
-      return new TrailMessage(Kind.UNSTAMPED, null, null, hash);
+      return new TrailMessage(Kind.UNSTAMPED, id, null, null, hash);
     }
     try {
       if (stamps > 1) {
@@ -70,11 +77,12 @@ public record TrailMessage(
       }
       return new TrailMessage(
           Kind.STAMPED,
+          id,
           IntegrityStamp.fromContent(stampNode),
           checkpointNode == null ? null : Checkpoint.fromContent(checkpointNode),
           hash);
     } catch (IllegalArgumentException e) {
-      return new TrailMessage(Kind.UNREADABLE, null, null, hash);
+      return new TrailMessage(Kind.UNREADABLE, null, null, null, hash);
     }
   }
 

@@ -25,15 +25,44 @@ final class SchemaMigration {
   }
 
   static void migrate(DataSource dataSource, SqlDialect dialect, String tableName) {
+    migrate(
+        dataSource,
+        dialect,
+        "db/audit",
+        tableName,
+        Map.of(
+            "table", dialect.quote(tableName),
+            "quarantine", dialect.quote(SqlStatements.quarantineTable(tableName))),
+        "sql store",
+        "; fix the database, or set the param skip_migration and create them with the scripts ",
+        "audit-backing-store-jdbc");
+  }
+
+  /**
+   * Runs {@code classpath:{scripts}/{vendor}/V*.sql} on {@code dataSource}, with its own history
+   * table {@code <tableName>_schema_history}, one replica at a time.
+   *
+   * @param placeholders the scripts' placeholders, table names already quoted
+   * @param owner who migrates, as error messages start: {@code sql store}
+   * @param instead what the error message says to do instead, before the scripts' folder
+   * @param jar the artifact whose jar holds the scripts
+   */
+  static void migrate(
+      DataSource dataSource,
+      SqlDialect dialect,
+      String scripts,
+      String tableName,
+      Map<String, String> placeholders,
+      String owner,
+      String instead,
+      String jar) {
+    String location = dialect.location(scripts);
     Flyway flyway =
         Flyway.configure(SchemaMigration.class.getClassLoader())
             .dataSource(dataSource)
-            .locations(dialect.location())
+            .locations(location)
             .table(historyTable(tableName))
-            .placeholders(
-                Map.of(
-                    "table", dialect.quote(tableName),
-                    "quarantine", dialect.quote(SqlStatements.quarantineTable(tableName))))
+            .placeholders(placeholders)
             // The schema usually holds the application's tables: start our history at version 0.
             .baselineOnMigrate(true)
             .baselineVersion("0")
@@ -44,18 +73,22 @@ final class SchemaMigration {
       flyway.migrate();
     } catch (FlywayException e) {
       throw new BackingStoreException(
-          "sql store: migrating the audit tables "
+          owner
+              + ": migrating the audit tables "
               + tableName
               + " failed ("
               + e.getMessage()
-              + "); fix the database, or set the param skip_migration and create them with the"
-              + " scripts "
-              + dialect.location().substring("classpath:".length())
-              + "/V*.sql of the audit-backing-store-jdbc jar",
+              + ")"
+              + instead
+              + location.substring("classpath:".length())
+              + "/V*.sql of the "
+              + jar
+              + " jar",
           e);
     } catch (SQLException e) {
       throw new BackingStoreException(
-          "sql store: cannot lock the migration of the audit tables "
+          owner
+              + ": cannot lock the migration of the audit tables "
               + tableName
               + ": "
               + SqlFailures.describe(e),

@@ -25,7 +25,17 @@ enum SqlDialect {
 
   /** The folder of the migration scripts: {@code db/audit/{vendor}}. */
   String location() {
-    return "classpath:db/audit/" + vendor;
+    return location("db/audit");
+  }
+
+  /** The folder of this vendor's scripts under {@code scripts}: {@code {scripts}/{vendor}}. */
+  String location(String scripts) {
+    return "classpath:" + scripts + "/" + vendor;
+  }
+
+  /** The vendor's name, as in the scripts' folders. */
+  String vendor() {
+    return vendor;
   }
 
   /** A validated identifier, quoted for this database. */

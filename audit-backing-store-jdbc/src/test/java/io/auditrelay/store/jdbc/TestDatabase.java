@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param describe what the suite runs against, for the report
  * @param real whether this is the real server
  */
-record TestDatabase(String url, String username, String password, String describe, boolean real) {
+public record TestDatabase(
+    String url, String username, String password, String describe, boolean real) {
 
   private static final AtomicInteger TABLES = new AtomicInteger();
   private static TestDatabase postgres;
@@ -32,7 +33,7 @@ record TestDatabase(String url, String username, String password, String describ
   private static EmbeddedPostgres embeddedPostgres;
 
   /** PostgreSQL: {@code AUDIT_IT_POSTGRES_URL}, else 127.0.0.1:5432/test, else embedded. */
-  static synchronized TestDatabase postgres() {
+  public static synchronized TestDatabase postgres() {
     if (postgres == null) {
       String url =
           System.getenv()
@@ -54,7 +55,7 @@ record TestDatabase(String url, String username, String password, String describ
   }
 
   /** MariaDB: {@code AUDIT_IT_MARIADB_URL}, else 127.0.0.1:3306/test, else H2. */
-  static synchronized TestDatabase mariadb() {
+  public static synchronized TestDatabase mariadb() {
     if (mariadb == null) {
       String url =
           System.getenv()
@@ -76,7 +77,7 @@ record TestDatabase(String url, String username, String password, String describ
   }
 
   /** A private H2 database in memory. */
-  static TestDatabase h2() {
+  public static TestDatabase h2() {
     return new TestDatabase(
         "jdbc:h2:mem:audit" + TABLES.incrementAndGet() + ";DB_CLOSE_DELAY=-1",
         "sa",
@@ -86,18 +87,18 @@ record TestDatabase(String url, String username, String password, String describ
   }
 
   /** A table name no other test uses. */
-  static String uniqueTable(String prefix) {
+  public static String uniqueTable(String prefix) {
     return prefix + "_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
   }
 
   /** Reports this database for {@code suite}. */
-  TestDatabase report(String suite) {
+  public TestDatabase report(String suite) {
     RealServers.report(suite, describe);
     return this;
   }
 
   /** The store params for {@code table}, with this database's URL. */
-  Map<String, Object> params(String table) {
+  public Map<String, Object> params(String table) {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("url", url);
     params.put("username", username);
@@ -122,7 +123,7 @@ record TestDatabase(String url, String username, String password, String describ
   }
 
   /** A pool on this database, as an application's DataSource. */
-  HikariDataSource dataSource() {
+  public HikariDataSource dataSource() {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(username);
@@ -132,7 +133,7 @@ record TestDatabase(String url, String username, String password, String describ
   }
 
   /** Runs one statement (test set-up and clean-up). */
-  void execute(String sql) {
+  public void execute(String sql) {
     try (HikariDataSource ds = dataSource();
         Connection connection = ds.getConnection();
         Statement statement = connection.createStatement()) {
@@ -146,7 +147,7 @@ record TestDatabase(String url, String username, String password, String describ
    * Drops the tables of a store on {@code table}, giving up after a lock timeout: a test that
    * failed with a claim still open must go red, not wait for ever on the claim's row locks.
    */
-  void drop(String table) {
+  public void drop(String table) {
     for (String name :
         new String[] {table, table + "_quarantine", SchemaMigration.historyTable(table)}) {
       dropTable(name);
@@ -156,7 +157,7 @@ record TestDatabase(String url, String username, String password, String describ
   /**
    * {@code DROP TABLE IF EXISTS name}, under a lock timeout of {@value #CLEAN_UP_LOCK_SECONDS} s.
    */
-  void dropTable(String name) {
+  public void dropTable(String name) {
     try (HikariDataSource ds = dataSource();
         Connection connection = ds.getConnection();
         Statement statement = connection.createStatement()) {
@@ -184,7 +185,7 @@ record TestDatabase(String url, String username, String password, String describ
     return "SET LOCK_TIMEOUT " + CLEAN_UP_LOCK_SECONDS * 1000; // H2
   }
 
-  String quote(String name) {
+  public String quote(String name) {
     return url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")
         ? "`" + name + "`"
         : "\"" + name + "\"";
