@@ -5,6 +5,8 @@ import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.VerificationKeys;
 import io.auditrelay.store.jdbc.AuditMigrations;
 import io.auditrelay.verify.TrailMessage;
+import io.auditrelay.verify.TrailReport;
+import io.auditrelay.verify.TrailVerifier;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -17,6 +19,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * An archive of audit events in one SQL table, keyed on the CADF id, so that an event delivered
@@ -140,6 +143,19 @@ public final class AuditArchive {
         problem.length() > MAX_PROBLEM_LENGTH ? problem.substring(0, MAX_PROBLEM_LENGTH) : problem,
         id);
     return new ArchiveResult(Outcome.SUSPECT, id, problem);
+  }
+
+  /**
+   * Proves the archived trail from the table alone, as {@code audit-verify --jdbc} does, with the
+   * keys this archive was given. Reads every row: on a large archive run the CLI instead.
+   */
+  public TrailReport verify() {
+    TrailVerifier verifier = new TrailVerifier(keys);
+    jdbc.query(
+        "SELECT body FROM " + table,
+        (RowCallbackHandler)
+            row -> verifier.accept(row.getString(1).getBytes(StandardCharsets.UTF_8)));
+    return verifier.report();
   }
 
   /** Whether the row went in; false when its id or its position was taken. */

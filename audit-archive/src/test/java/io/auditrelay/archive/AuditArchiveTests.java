@@ -17,7 +17,6 @@ import io.auditrelay.testsupport.RealServers;
 import io.auditrelay.testsupport.TestEvents;
 import io.auditrelay.verify.TrailMessage;
 import io.auditrelay.verify.TrailReport;
-import io.auditrelay.verify.TrailVerifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,14 +97,6 @@ class AuditArchiveTests {
     database.dropTable(table + "_schema_history");
   }
 
-  /** Verifies the archive from its bodies alone, as {@code audit-verify --jdbc} does. */
-  static TrailReport verify(JdbcTemplate jdbc, String quotedTable) {
-    TrailVerifier verifier = new TrailVerifier(VerificationKeys.of(List.of(KEY.publicKey())));
-    jdbc.queryForList("SELECT body FROM " + quotedTable, String.class)
-        .forEach(body -> verifier.accept(bytes(body)));
-    return verifier.report();
-  }
-
   @ParameterizedTest
   @MethodSource("databases")
   void aTrailDeliveredTwiceInAnyOrderIsArchivedOnceAndVerifies(TestDatabase database) {
@@ -133,7 +124,7 @@ class AuditArchiveTests {
                   "SELECT COUNT(*) FROM " + quoted + " WHERE problem IS NOT NULL", Long.class))
           .isZero();
       // The exact bytes are kept: the whole trail verifies from the table.
-      TrailReport report = verify(jdbc, quoted);
+      TrailReport report = archive.verify();
       assertThat(report.verified()).as(report.describe()).isTrue();
       assertThat(report.streams()).singleElement().satisfies(s -> assertThat(s.ended()).isTrue());
 
@@ -214,8 +205,7 @@ class AuditArchiveTests {
                   String.class,
                   id(trail.get(2L))))
           .isEqualTo(trail.get(2L));
-      TrailReport report = verify(jdbc, quoted);
-      assertThat(report.verified()).isFalse();
+      assertThat(archive.verify().verified()).isFalse();
     } finally {
       dropAll(database, table);
     }
