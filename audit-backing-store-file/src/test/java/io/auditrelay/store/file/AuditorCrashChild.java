@@ -7,8 +7,11 @@ import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
+import io.auditrelay.integrity.Integrity;
+import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.TcpProxy;
+import io.auditrelay.testsupport.TestKeys;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +50,19 @@ public final class AuditorCrashChild {
         FsyncPolicy.valueOf(System.getProperty("audit.file-store.fsync", "ALWAYS")));
   }
 
-  /** An Auditor on {@code dir} with the given fsync policy, publishing to {@code queue}. */
+  /**
+   * The integrity key both JVMs of a test sign with, beside {@code dir}: created by the first call
+   * (the test, before it starts the child), read by the others.
+   */
+  static SigningKey signingKey(Path dir) {
+    return TestKeys.inPemFile(dir.resolveSibling("integrity-signing.pem"));
+  }
+
+  /**
+   * An Auditor on {@code dir} with the given fsync policy, publishing to {@code queue}, with
+   * integrity on (checkpoints every 100 events or 250 ms), so that the consumer's oracle can tell a
+   * hole from a crash cut.
+   */
   static Auditor auditor(
       Path dir, String uri, String queue, DeliveryMode mode, FsyncPolicy policy) {
     return Auditor.builder()
@@ -56,6 +71,12 @@ public final class AuditorCrashChild {
         .deliveryMode(mode)
         .backingStore(TestFileStores.open(dir, policy))
         .batchSize(20)
+        .integrity(
+            Integrity.builder("crash@child")
+                .signingKey(signingKey(dir))
+                .checkpointEvents(100)
+                .checkpointInterval(Duration.ofMillis(250))
+                .build())
         .initialBackoff(Duration.ofMillis(20))
         .maxBackoff(Duration.ofMillis(200))
         .confirmTimeout(Duration.ofSeconds(2))

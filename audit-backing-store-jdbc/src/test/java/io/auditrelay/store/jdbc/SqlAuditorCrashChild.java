@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
+import io.auditrelay.integrity.Integrity;
+import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.StoreParams;
 import io.auditrelay.testsupport.AmqpBroker;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -47,7 +50,12 @@ public final class SqlAuditorCrashChild {
 
   /** An Auditor on {@code table} of {@code dataSource}, as both JVMs of the test build it. */
   static Auditor auditor(
-      DataSource dataSource, String table, String uri, String queue, DeliveryMode mode) {
+      DataSource dataSource,
+      String table,
+      String uri,
+      String queue,
+      DeliveryMode mode,
+      @Nullable SigningKey key) {
     BackingStore store =
         new JdbcBackingStoreFactory(() -> dataSource, true)
             .create(new StoreParams("crash", "sql", Map.of("table_name", table, "batch_size", 50)));
@@ -63,7 +71,24 @@ public final class SqlAuditorCrashChild {
         .connectionTimeout(Duration.ofSeconds(2))
         .shutdownTimeout(Duration.ofSeconds(5))
         .shutdownHook(false)
+        .integrity(
+            key == null
+                ? null
+                : Integrity.builder("crash@" + ProcessHandle.current().pid())
+                    .signingKey(key)
+                    .checkpointEvents(100)
+                    .checkpointInterval(Duration.ofMillis(250))
+                    .build())
         .build();
+  }
+
+  /**
+   * The integrity key of a run, from the file named by {@code -Daudit.crash.integrity-key}; null
+   * when it is not set (transactional mode, which integrity does not support).
+   */
+  static @Nullable SigningKey integrityKey() {
+    String file = System.getProperty("audit.crash.integrity-key");
+    return file == null ? null : SigningKey.fromPem(java.nio.file.Path.of(file));
   }
 
   public static void main(String[] args) throws Exception {
@@ -76,7 +101,8 @@ public final class SqlAuditorCrashChild {
     HikariDataSource dataSource = dataSource(args[0], args[1]);
     TcpProxy proxy = TcpProxy.to(broker);
     proxy.flapRandomly(seed);
-    Auditor auditor = auditor(dataSource, table, broker.via(proxy).uri(), args[8], mode);
+    Auditor auditor =
+        auditor(dataSource, table, broker.via(proxy).uri(), args[8], mode, integrityKey());
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     TransactionTemplate transaction =
         new TransactionTemplate(new DataSourceTransactionManager(dataSource));
