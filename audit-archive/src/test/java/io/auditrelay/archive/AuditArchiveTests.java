@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.auditrelay.archive.ArchiveResult.Outcome;
-import io.auditrelay.core.Auditor;
-import io.auditrelay.integrity.Integrity;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.integrity.VerificationKeys;
@@ -14,7 +12,7 @@ import io.auditrelay.store.jdbc.TestDatabase;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
-import io.auditrelay.testsupport.TestEvents;
+import io.auditrelay.testsupport.SignedTrail;
 import io.auditrelay.verify.TrailMessage;
 import io.auditrelay.verify.TrailReport;
 import java.nio.charset.StandardCharsets;
@@ -48,27 +46,8 @@ class AuditArchiveTests {
     RealServers.report("AuditArchiveTests", broker.describe());
     String queue = "audit-archive-trail-" + UUID.randomUUID();
     try (QueueReader reader = new QueueReader(broker, queue).declare()) {
-      try (Auditor auditor =
-          Auditor.builder()
-              .rabbitUri(broker.uri())
-              .queueName(queue)
-              .integrity(
-                  Integrity.builder("billing@pod-1")
-                      .signingKey(KEY)
-                      .checkpointEvents(4)
-                      .checkpointInterval(Duration.ofHours(1))
-                      .build())
-              .shutdownHook(false)
-              .build()) {
-        List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
-          futures.add(auditor.record(TestEvents.event(0, i)));
-        }
-        futures.forEach(java.util.concurrent.CompletableFuture::join);
-      }
+      int expected = SignedTrail.publish(broker, queue, KEY, events, 4);
       TreeMap<Long, String> bodies = new TreeMap<>();
-      // the start, the events, a checkpoint after every 4 and the end
-      int expected = events + 2 + events / 4; // counts not a multiple of 4
       for (QueueReader.Delivered d : reader.awaitAtLeast(expected, Duration.ofSeconds(30))) {
         String body = new String(d.body(), StandardCharsets.UTF_8);
         bodies.put(IntegrityStamp.locate(d.body()).orElseThrow().stamp().seq(), body);

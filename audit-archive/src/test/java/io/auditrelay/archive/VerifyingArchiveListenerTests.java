@@ -3,26 +3,22 @@ package io.auditrelay.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.auditrelay.core.Auditor;
-import io.auditrelay.integrity.Integrity;
 import io.auditrelay.integrity.VerificationKeys;
 import io.auditrelay.store.jdbc.TestDatabase;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.LogCapture;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
-import io.auditrelay.testsupport.TestEvents;
+import io.auditrelay.testsupport.SignedTrail;
 import io.auditrelay.verify.TrailReport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -87,26 +83,8 @@ class VerifyingArchiveListenerTests {
       container.setMessageListener(new VerifyingArchiveListener(archive, registry));
       container.start();
 
-      try (Auditor auditor =
-          Auditor.builder()
-              .rabbitUri(broker.uri())
-              .queueName(queue)
-              .declareQueue(false)
-              .integrity(
-                  Integrity.builder("billing@pod-1")
-                      .signingKey(AuditArchiveTests.KEY)
-                      .checkpointEvents(4)
-                      .checkpointInterval(Duration.ofHours(1))
-                      .build())
-              .shutdownHook(false)
-              .build()) {
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        for (int i = 0; i < 21; i++) {
-          futures.add(auditor.record(TestEvents.event(0, i)));
-        }
-        futures.forEach(CompletableFuture::join);
-      }
-      int trail = 21 + 2 + 5; // the events, start and end, a checkpoint after every 4
+      // the events, start and end, a checkpoint after every 4
+      int trail = SignedTrail.publish(broker, queue, AuditArchiveTests.KEY, 21, 4);
       JdbcTemplate jdbc = new JdbcTemplate(real);
       String quoted = database.quote(table);
       Awaitility.await()

@@ -349,16 +349,9 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     assertThat(store.stats().events()).isZero();
   }
 
-  /**
-   * Under {@code fsync=interval}, an append whose fsync and rewrite both fail is reported failed;
-   * the appends after it go on. Fails on the code before: the appender waited for ever (or, once a
-   * later append was durable, was told its voided records were durable).
-   */
-  @Test
-  void anIntervalAppendWhoseFsyncAndRewriteFailIsReportedFailed() throws Exception {
-    Path dir = dir();
-    java.util.concurrent.atomic.AtomicBoolean failing =
-        new java.util.concurrent.atomic.AtomicBoolean();
+  /** A store syncing every 2 ms whose every fsync fails with EIO while {@code failing} is set. */
+  private FileBackingStore intervalStoreFailingWhile(
+      java.util.concurrent.atomic.AtomicBoolean failing) {
     Disk disk =
         new Disk() {
           @Override
@@ -371,8 +364,21 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
         };
     FileBackingStore store =
         TestFileStores.store(
-            dir, 64L << 20, 1L << 30, FsyncPolicy.INTERVAL, 2, Clock.systemUTC(), disk);
+            dir(), 64L << 20, 1L << 30, FsyncPolicy.INTERVAL, 2, Clock.systemUTC(), disk);
     extra.add(store);
+    return store;
+  }
+
+  /**
+   * Under {@code fsync=interval}, an append whose fsync and rewrite both fail is reported failed;
+   * the appends after it go on. Fails on the code before: the appender waited for ever (or, once a
+   * later append was durable, was told its voided records were durable).
+   */
+  @Test
+  void anIntervalAppendWhoseFsyncAndRewriteFailIsReportedFailed() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean failing =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    FileBackingStore store = intervalStoreFailingWhile(failing);
     failing.set(true);
 
     java.util.concurrent.CompletableFuture<Void> failed =
@@ -397,23 +403,9 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
    */
   @Test
   void anAppendThatWaitsAfterAFailedIntervalFsyncIsNotFailedByIt() throws Exception {
-    Path dir = dir();
     java.util.concurrent.atomic.AtomicBoolean failing =
         new java.util.concurrent.atomic.AtomicBoolean();
-    Disk disk =
-        new Disk() {
-          @Override
-          public void force(java.nio.channels.FileChannel channel) throws IOException {
-            if (failing.get()) {
-              throw new IOException("EIO (injected)");
-            }
-            channel.force(false);
-          }
-        };
-    FileBackingStore store =
-        TestFileStores.store(
-            dir, 64L << 20, 1L << 30, FsyncPolicy.INTERVAL, 2, Clock.systemUTC(), disk);
-    extra.add(store);
+    FileBackingStore store = intervalStoreFailingWhile(failing);
     List<SerializedEvent> later = events(2, 1);
     java.util.concurrent.CompletableFuture<Void> laterAppend =
         new java.util.concurrent.CompletableFuture<>();

@@ -2,21 +2,16 @@ package io.auditrelay.sample.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.auditrelay.core.Auditor;
-import io.auditrelay.integrity.Integrity;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
-import io.auditrelay.testsupport.TestEvents;
+import io.auditrelay.testsupport.SignedTrail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -62,25 +57,7 @@ class ConsumerApplicationTests {
   @Test
   void archivesAProducersTrailAndProvesIt() {
     try (QueueReader queue = new QueueReader(BROKER, QUEUE).declare()) {
-      try (Auditor producer =
-          Auditor.builder()
-              .rabbitUri(BROKER.uri())
-              .queueName(QUEUE)
-              .integrity(
-                  Integrity.builder("billing@pod-1")
-                      .signingKey(KEY)
-                      .checkpointEvents(5)
-                      .checkpointInterval(Duration.ofHours(1))
-                      .build())
-              .shutdownHook(false)
-              .build()) {
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-          futures.add(producer.record(TestEvents.event(0, i)));
-        }
-        futures.forEach(CompletableFuture::join);
-      }
-      int trail = 12 + 2 + 2; // the events, start and end, a checkpoint after every 5
+      int trail = SignedTrail.publish(BROKER, QUEUE, KEY, 12, 5);
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .until(
