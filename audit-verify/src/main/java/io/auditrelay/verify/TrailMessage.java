@@ -4,6 +4,8 @@ import io.auditrelay.integrity.Checkpoint;
 import io.auditrelay.integrity.Digests;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.VerificationKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -15,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * cuts) is {@link TrailVerifier}'s.
  *
  * @param kind whether the body is a stamped event, an event without a stamp, or unreadable
- * @param id the event's CADF {@code id}, or null when it has none (or is unreadable)
+ * @param id the event's CADF {@code id}, or null when it has none, is unreadable, or was read by
+ *     {@link #readForChain}
  * @param stamp the stamp; null unless {@code kind} is {@link Kind#STAMPED}
  * @param checkpoint the checkpoint the event carries, or null
  * @param hash lower-case hex SHA-256 of the body
@@ -28,6 +31,9 @@ public record TrailMessage(
     String hash) {
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final byte[] CHECKPOINT_MARKER =
+      ("{\"typeURI\":\"" + Checkpoint.TYPE_URI + "\",\"name\":\"" + Checkpoint.NAME + "\"")
+          .getBytes(StandardCharsets.US_ASCII);
 
   /** What a body is. */
   public enum Kind {
@@ -37,6 +43,22 @@ public record TrailMessage(
     UNSTAMPED,
     /** Not a JSON object, or with a stamp or checkpoint that cannot be read, or two stamps. */
     UNREADABLE
+  }
+
+  /**
+   * Reads what the chain needs of one body, without parsing the whole event where it can: an event
+   * whose stamp is found in its bytes ({@link IntegrityStamp#locate}) and that carries no
+   * checkpoint is taken as it is, with no {@code id}; anything else is {@link #read}. An event
+   * altered so that it no longer parses is then caught by the chain, which covers every byte. Never
+   * throws.
+   */
+  public static TrailMessage readForChain(byte[] body) {
+    Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(body);
+    if (located.isPresent() && IntegrityStamp.lastIndexOf(body, CHECKPOINT_MARKER) < 0) {
+      return new TrailMessage(
+          Kind.STAMPED, null, located.get().stamp(), null, Digests.sha256(body));
+    }
+    return read(body);
   }
 
   /** Reads one body; never throws. */

@@ -41,7 +41,7 @@ public final class TrailVerifier {
   /** One event received: the body of one message. */
   public void accept(byte[] body) {
     messages++;
-    TrailMessage message = TrailMessage.read(body);
+    TrailMessage message = TrailMessage.readForChain(body);
     switch (message.kind()) {
       case UNREADABLE -> unreadable++;
       case UNSTAMPED -> unstamped++;

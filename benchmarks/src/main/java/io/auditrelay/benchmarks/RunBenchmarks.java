@@ -22,10 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The benchmark command: runs every group (or the groups named as arguments: {@code latency},
  * {@code file}, {@code rabbit}, {@code drain}, {@code sql}, {@code reopen}, {@code heap}, {@code
- * modes}), each with its physical limit and its peer in the same JMH run, and writes {@code
- * docs/benchmarks/summary.json}, {@code docs/benchmarks/summary.md} and the two charts {@code
- * docs/benchmarks/summary-vs-*.png} under the working directory (entries of groups not run are
- * kept). The group {@code charts} runs nothing and writes the table and charts again.
+ * modes}, {@code verify}), each with its physical limit and its peer in the same JMH run, and
+ * writes {@code docs/benchmarks/summary.json}, {@code docs/benchmarks/summary.md} and the two
+ * charts {@code docs/benchmarks/summary-vs-*.png} under the working directory (entries of groups
+ * not run are kept). The group {@code charts} runs nothing and writes the table and charts again.
  *
  * <p>System properties: {@code audit.bench.iterations} (measurement iterations, default 3), {@code
  * audit.bench.seconds} (per iteration, default 5), {@code audit.bench.backlog} (drain backlog,
@@ -43,7 +43,8 @@ public final class RunBenchmarks {
     System.setProperty("java.awt.headless", "true");
     List<String> groups =
         args.length == 0
-            ? List.of("latency", "file", "rabbit", "drain", "sql", "reopen", "heap", "modes")
+            ? List.of(
+                "latency", "file", "rabbit", "drain", "sql", "reopen", "heap", "modes", "verify")
             : List.of(args);
     Path out = Path.of("docs", "benchmarks");
     Files.createDirectories(out);
@@ -161,6 +162,19 @@ public final class RunBenchmarks {
                 "rows/s",
                 perSecond(100_000, d.get("ours@100000")),
                 perSecond(100_000, d.get("limitDeleteSkipLockedReturning@100000")),
+                null,
+                date,
+                machine));
+      }
+      case "verify" -> {
+        // Warm: the verifier's first passes over a 100,000-event trail run several times slower.
+        Map<String, RunResult> r = jmh(TrailVerify.class, single(5).warmupIterations(8));
+        entries.add(
+            Summary.Entry.of(
+                "integrity.verify.throughput",
+                "events/s",
+                perSecond(TrailVerify.EVENTS, r.get("ours")),
+                perSecond(TrailVerify.EVENTS, r.get("limitSha256")),
                 null,
                 date,
                 machine));
