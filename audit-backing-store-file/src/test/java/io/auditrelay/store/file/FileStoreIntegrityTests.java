@@ -3,14 +3,13 @@ package io.auditrelay.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.auditrelay.core.Auditor;
-import io.auditrelay.core.DeliveryMode;
-import io.auditrelay.integrity.Integrity;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.integrity.VerificationKeys;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
+import io.auditrelay.testsupport.TamperedStores;
 import io.auditrelay.testsupport.TcpProxy;
 import io.auditrelay.testsupport.TestEvents;
 import io.auditrelay.verify.SeqRange;
@@ -46,25 +45,13 @@ class FileStoreIntegrityTests {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private Auditor auditor(String uri, String queue, Path dir) {
-    return Auditor.builder()
-        .rabbitUri(uri)
-        .queueName(queue)
-        .deliveryMode(DeliveryMode.WRITE_AHEAD)
-        .backingStore(
-            TestFileStores.store(
-                dir, 1 << 20, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), Disk.REAL))
-        .integrity(
-            Integrity.builder("billing@pod-1")
-                .signingKey(key)
-                .checkpointEvents(5)
-                .checkpointInterval(Duration.ofHours(1))
-                .build())
-        .meterRegistry(registry)
-        .initialBackoff(Duration.ofMillis(20))
-        .maxBackoff(Duration.ofMillis(200))
-        .shutdownTimeout(Duration.ofMillis(500))
-        .shutdownHook(false)
-        .build();
+    return TamperedStores.auditor(
+        uri,
+        queue,
+        TestFileStores.store(
+            dir, 1 << 20, 1L << 30, FsyncPolicy.ALWAYS, 10, Clock.systemUTC(), Disk.REAL),
+        key,
+        registry);
   }
 
   /** Rewrites the record whose stamp has {@code seq}, recomputing its checksum. */
@@ -109,9 +96,7 @@ class FileStoreIntegrityTests {
   }
 
   private double tampered() {
-    return registry.find("audit.events.quarantined").tag("reason", "tampered").counters().stream()
-        .mapToDouble(c -> c.count())
-        .sum();
+    return TamperedStores.tampered(registry);
   }
 
   @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.auditrelay.core.Auditor;
-import io.auditrelay.core.DeliveryMode;
-import io.auditrelay.integrity.Integrity;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.integrity.VerificationKeys;
@@ -13,6 +11,7 @@ import io.auditrelay.store.BackingStore;
 import io.auditrelay.testsupport.AmqpBroker;
 import io.auditrelay.testsupport.QueueReader;
 import io.auditrelay.testsupport.RealServers;
+import io.auditrelay.testsupport.TamperedStores;
 import io.auditrelay.testsupport.TcpProxy;
 import io.auditrelay.testsupport.TestEvents;
 import io.auditrelay.verify.SeqRange;
@@ -56,23 +55,7 @@ class SqlStoreIntegrityTests {
   }
 
   private Auditor auditor(String uri, String queue, BackingStore store) {
-    return Auditor.builder()
-        .rabbitUri(uri)
-        .queueName(queue)
-        .deliveryMode(DeliveryMode.WRITE_AHEAD)
-        .backingStore(store)
-        .integrity(
-            Integrity.builder("billing@pod-1")
-                .signingKey(key)
-                .checkpointEvents(5)
-                .checkpointInterval(Duration.ofHours(1))
-                .build())
-        .meterRegistry(registry)
-        .initialBackoff(Duration.ofMillis(20))
-        .maxBackoff(Duration.ofMillis(200))
-        .shutdownTimeout(Duration.ofMillis(500))
-        .shutdownHook(false)
-        .build();
+    return TamperedStores.auditor(uri, queue, store, key, registry);
   }
 
   /** A row of the table: its store sequence and its payload. */
@@ -120,9 +103,7 @@ class SqlStoreIntegrityTests {
   }
 
   private double tampered() {
-    return registry.find("audit.events.quarantined").tag("reason", "tampered").counters().stream()
-        .mapToDouble(c -> c.count())
-        .sum();
+    return TamperedStores.tampered(registry);
   }
 
   private static String cli(TestDatabase database, String table, int expectedExit) {
