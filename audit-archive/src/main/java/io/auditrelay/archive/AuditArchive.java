@@ -4,12 +4,10 @@ import io.auditrelay.archive.ArchiveResult.Outcome;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.VerificationKeys;
 import io.auditrelay.store.jdbc.AuditMigrations;
+import io.auditrelay.store.jdbc.Payloads;
 import io.auditrelay.verify.TrailMessage;
 import io.auditrelay.verify.TrailReport;
 import io.auditrelay.verify.TrailVerifier;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -115,7 +113,7 @@ public final class AuditArchive {
    *     to be archived, so the message must be kept (and delivered again)
    */
   public ArchiveResult store(byte[] body) {
-    String text = text(body);
+    String text = Payloads.columnText(body);
     TrailMessage message = TrailMessage.read(body);
     String id = message.id();
     if (text == null || message.kind() == TrailMessage.Kind.UNREADABLE) {
@@ -262,21 +260,5 @@ public final class AuditArchive {
       }
     }
     return null;
-  }
-
-  /** The body as text, or null when a text column cannot keep it exactly. */
-  private static @Nullable String text(byte[] body) {
-    try {
-      String text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
-      return text.indexOf('\u0000') >= 0 ? null : text;
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 }

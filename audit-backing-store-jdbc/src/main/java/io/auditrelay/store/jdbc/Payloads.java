@@ -5,15 +5,26 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Payload bytes to column text and back. The Auditor's payloads are UTF-8 JSON, so text columns
  * keep them exactly; anything else is refused before it reaches the database, because a text column
- * could not give the same bytes back.
+ * could not give the same bytes back. Public for the other modules that keep events in text columns
+ * (the archive); stateless.
  */
-final class Payloads {
+public final class Payloads {
 
   private Payloads() {}
+
+  /**
+   * The text of a payload, or null when a text column cannot keep it exactly: it is not strict
+   * UTF-8 (lone surrogates included), or it contains U+0000, which PostgreSQL text cannot hold.
+   */
+  public static @Nullable String columnText(byte[] payload) {
+    String text = strictUtf8(payload);
+    return text == null || text.indexOf('\u0000') >= 0 ? null : text;
+  }
 
   /**
    * The text of a payload.
@@ -22,16 +33,8 @@ final class Payloads {
    *     or contain U+0000, which PostgreSQL text cannot hold
    */
   static String text(String id, byte[] payload) {
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(payload))
-              .toString();
-    } catch (CharacterCodingException e) {
+    String text = strictUtf8(payload);
+    if (text == null) {
       throw new IllegalArgumentException(
           "sql store: payload of event " + id + " is not valid UTF-8; it cannot be kept as text");
     }
@@ -42,6 +45,19 @@ final class Payloads {
               + " contains U+0000, which a text column cannot hold (JSON writes it as \\u0000)");
     }
     return text;
+  }
+
+  private static @Nullable String strictUtf8(byte[] payload) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   /** The bytes of a payload read back from its column. */
