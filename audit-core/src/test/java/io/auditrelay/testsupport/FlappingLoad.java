@@ -39,11 +39,24 @@ public final class FlappingLoad {
    */
   public static Deliveries run(
       Auditor auditor, TcpProxy proxy, QueueReader reader, int threads, int perThread) {
+    return run(auditor, proxy, reader, threads, perThread, Executors.newFixedThreadPool(threads));
+  }
+
+  /**
+   * The same load, with the producers' tasks run by {@code producers} (for example one virtual
+   * thread per producer), which this shuts down.
+   */
+  public static Deliveries run(
+      Auditor auditor,
+      TcpProxy proxy,
+      QueueReader reader,
+      int threads,
+      int perThread,
+      ExecutorService producers) {
     String prefix = "t" + System.nanoTime() + "-";
     Set<String> keys = ConcurrentHashMap.newKeySet();
     List<CompletableFuture<Void>> futures = new CopyOnWriteArrayList<>();
     ScheduledExecutorService flapper = Executors.newSingleThreadScheduledExecutor();
-    ExecutorService producers = Executors.newFixedThreadPool(threads);
     boolean[] down = new boolean[1];
     flapper.scheduleAtFixedRate(
         () -> {

@@ -18,6 +18,10 @@ import org.springframework.core.env.Environment;
 /**
  * The Auditor and its backing store. With {@code audit.enabled=false} a no-op Auditor takes its
  * place, so injection points keep working.
+ *
+ * <p>Under AOT ({@code spring-boot:process-aot}, native images) the {@code audit.enabled}
+ * conditions are decided when the application is built. A value set at run time that contradicts
+ * the built one fails startup with a message saying so, instead of being silently ignored.
  */
 @AutoConfiguration(
     afterName = {
@@ -31,6 +35,11 @@ public final class AuditAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBooleanProperty(name = "audit.enabled", matchIfMissing = true)
   static class EnabledConfiguration {
+
+    EnabledConfiguration(Environment environment) {
+      // Before any bean of it: refuse before the store touches a directory or a database.
+      requireBuiltSwitch(environment, true);
+    }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
@@ -76,10 +85,36 @@ public final class AuditAutoConfiguration {
   @ConditionalOnBooleanProperty(name = "audit.enabled", havingValue = false)
   static class DisabledConfiguration {
 
+    DisabledConfiguration(Environment environment) {
+      requireBuiltSwitch(environment, false);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     Auditor auditor() {
       return Auditor.noop();
+    }
+  }
+
+  /**
+   * Refuses a run-time {@code audit.enabled} that differs from {@code built}, the value the
+   * conditions above were decided with. Without AOT both always agree; an AOT-processed application
+   * keeps the conditions of its build, whatever the environment says when it starts.
+   */
+  static void requireBuiltSwitch(Environment environment, boolean built) {
+    boolean now = environment.getProperty("audit.enabled", Boolean.class, true);
+    if (now != built) {
+      throw new AuditConfigurationException(
+          new SettingSources(environment).describe("audit.enabled")
+              + " is "
+              + now
+              + " at run time, but this application was built ahead of time (Spring AOT) with"
+              + " auditing "
+              + (built ? "on" : "off")
+              + ", and AOT fixes that choice at build time. Run spring-boot:process-aot with"
+              + " audit.enabled="
+              + now
+              + " for a build of its own, or start without -Dspring.aot.enabled=true.");
     }
   }
 }

@@ -1,0 +1,33 @@
+package io.auditrelay.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.resource;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+/** The native-image hints this module lists in {@code META-INF/spring/aot.factories}. */
+class ArchiveRuntimeHintsTests {
+
+  @Test
+  void everyMigrationScriptOfEveryVendorIsIncluded() throws Exception {
+    RuntimeHints hints = new RuntimeHints();
+    SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
+        .load(RuntimeHintsRegistrar.class)
+        .forEach(registrar -> registrar.registerHints(hints, getClass().getClassLoader()));
+
+    Resource[] scripts =
+        new PathMatchingResourcePatternResolver()
+            .getResources("classpath*:db/audit-archive/*/*.sql");
+    assertThat(scripts).hasSizeGreaterThanOrEqualTo(4);
+    for (Resource script : scripts) {
+      String url = script.getURL().toString();
+      String path = url.substring(url.lastIndexOf("db/audit-archive/"));
+      assertThat(resource().forResource(path)).as(path).accepts(hints);
+    }
+  }
+}
