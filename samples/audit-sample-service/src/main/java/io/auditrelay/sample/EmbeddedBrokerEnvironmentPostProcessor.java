@@ -4,6 +4,8 @@ import io.auditrelay.broker.EmbeddedAmqpBroker;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -34,6 +36,10 @@ public final class EmbeddedBrokerEnvironmentPostProcessor implements Environment
       broker =
           EmbeddedBroker.start(
               environment.getProperty("sample.embedded-broker.port", Integer.class, 0));
+      // A failed startup must not leave the broker's threads holding the JVM open.
+      EmbeddedAmqpBroker started = broker;
+      application.addListeners(
+          (ApplicationListener<ApplicationFailedEvent>) failed -> started.stop());
     }
     environment
         .getPropertySources()
