@@ -32,6 +32,24 @@ public enum Outcome {
   }
 
   /**
+   * The outcome of an HTTP request answered with {@code status}: success for 2xx, and for a
+   * redirect (3xx) that answers a request that changes something ({@code POST}, {@code PUT}, {@code
+   * PATCH}, {@code DELETE}), as form-based applications answer a change they made
+   * (post/redirect/get); failure otherwise. A redirect that answers a read (to a login page, say)
+   * stays a failure.
+   */
+  public static Outcome ofHttpResponse(String method, int status) {
+    boolean redirectAfterChange =
+        status >= 300
+            && status < 400
+            && switch (method.toUpperCase(java.util.Locale.ROOT)) {
+              case "POST", "PUT", "PATCH", "DELETE" -> true;
+              default -> false;
+            };
+    return redirectAfterChange ? SUCCESS : ofHttpStatus(status);
+  }
+
+  /**
    * Returns the outcome with the given wire value.
    *
    * @throws IllegalArgumentException naming the accepted values when {@code value} is not one

@@ -29,8 +29,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  *       a trusted proxy ({@code audit.web.trusted-proxies}); the {@code User-Agent};
  *   <li>{@code requestPath}: the request URI without the query string;
  *   <li>action from the method (GET/HEAD/OPTIONS read, POST create, PUT/PATCH update, DELETE
- *       delete); outcome success for 2xx, failure otherwise (3xx included); reason {@code HTTP
- *       <status>};
+ *       delete); outcome success for 2xx and for a redirect answering a change (post/redirect/get,
+ *       {@link Outcome#ofHttpResponse}), failure otherwise; reason {@code HTTP <status>};
  *   <li>observer: left out, so the Auditor fills the configured one ({@code audit.observer.*}).
  * </ul>
  *
@@ -64,7 +64,7 @@ public final class AuditRequestEvents {
   public CadfEvent.Builder builder(HttpServletRequest request, int status) {
     return CadfEvent.builder()
         .action(Actions.ofHttpMethod(request.getMethod()))
-        .outcome(Outcome.ofHttpStatus(status))
+        .outcome(Outcome.ofHttpResponse(request.getMethod(), status))
         .reason(Reason.http(status))
         .initiator(initiator(request))
         .requestPath(request.getRequestURI());

@@ -62,10 +62,28 @@ class AuditRequestEventsTests {
   void mapsMethodsAndStatusesAsDocumented() {
     assertThat(events.builder(request("DELETE", "/projects/1"), 204).build().action())
         .isEqualTo("delete");
-    assertThat(events.builder(request("PATCH", "/projects/1"), 302).build().outcome())
+    assertThat(events.builder(request("GET", "/projects"), 302).build().outcome())
+        .as("a read redirected (to a login page, say) did not happen")
         .isEqualTo(Outcome.FAILURE);
     assertThat(events.builder(request("GET", "/projects"), 404).build().reason().reasonCode())
         .isEqualTo("404");
+  }
+
+  /**
+   * Post/redirect/get: a form application answers the change it made with a redirect. Fails on the
+   * code before {@link Outcome#ofHttpResponse}, which recorded every 302 as a failure.
+   */
+  @Test
+  void countsARedirectAnsweringAChangeAsSuccess() {
+    for (String method : java.util.List.of("POST", "PUT", "PATCH", "DELETE")) {
+      for (int status : new int[] {301, 302, 303, 307, 308}) {
+        assertThat(events.builder(request(method, "/owners/1/edit"), status).build().outcome())
+            .as("%s answered %d", method, status)
+            .isEqualTo(Outcome.SUCCESS);
+      }
+    }
+    assertThat(events.builder(request("POST", "/owners/new"), 400).build().outcome())
+        .isEqualTo(Outcome.FAILURE);
   }
 
   @Test
