@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -33,6 +34,7 @@ final class AuditMetrics implements AutoCloseable {
       String auditor,
       BackingStore store,
       IntSupplier queueSize,
+      BooleanSupplier brokerConnected,
       Clock clock) {
     this.registry = registry;
     this.tags = Tags.of("auditor", auditor, "store", store.type());
@@ -65,6 +67,11 @@ final class AuditMetrics implements AutoCloseable {
     register(
         Gauge.builder("audit.queue.size", queueSize, IntSupplier::getAsInt)
             .description("Events accepted and waiting in the hand-off queue")
+            .tags(tags)
+            .register(registry));
+    register(
+        Gauge.builder("audit.broker.connected", brokerConnected, c -> c.getAsBoolean() ? 1 : 0)
+            .description("1 while the Auditor holds a working broker connection, 0 otherwise")
             .tags(tags)
             .register(registry));
     register(

@@ -413,7 +413,8 @@ public final class AuditorBuilder {
             stamper);
     Handoff handoff = new Handoff(queueCapacity);
     Publisher publisher = this.publisher != null ? this.publisher : rabbitPublisher();
-    AuditMetrics metrics = new AuditMetrics(registry, name, store, handoff::size, clock);
+    AuditMetrics metrics =
+        new AuditMetrics(registry, name, store, handoff::size, publisher::connected, clock);
     DeliveryLoop loop =
         new DeliveryLoop(
             handoff,

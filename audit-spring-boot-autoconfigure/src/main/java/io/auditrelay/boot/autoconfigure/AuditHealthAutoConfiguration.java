@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 
 /** The {@code audit} health contributor. */
@@ -16,11 +17,25 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(Auditor.class)
 @ConditionalOnEnabledHealthIndicator("audit")
+@org.springframework.boot.context.properties.EnableConfigurationProperties(AuditProperties.class)
 public final class AuditHealthAutoConfiguration {
 
   @Bean(name = "auditHealthIndicator")
   @ConditionalOnMissingBean(name = "auditHealthIndicator")
-  AuditHealthIndicator auditHealthIndicator(Auditor auditor) {
-    return new AuditHealthIndicator(auditor, Clock.systemUTC());
+  AuditHealthIndicator auditHealthIndicator(Auditor auditor, AuditProperties properties) {
+    AuditProperties.Health health = properties.getHealth();
+    String status = health.getThresholdStatus().trim().toUpperCase(java.util.Locale.ROOT);
+    if (!status.equals("DOWN") && !status.equals("OUT_OF_SERVICE")) {
+      throw new AuditConfigurationException(
+          "audit.health.threshold-status (env AUDIT_HEALTH_THRESHOLD_STATUS) must be DOWN or"
+              + " OUT_OF_SERVICE, not '"
+              + health.getThresholdStatus()
+              + "'");
+    }
+    return new AuditHealthIndicator(
+        auditor,
+        Clock.systemUTC(),
+        new AuditHealthIndicator.Thresholds(
+            health.getMaxOldestAge(), health.getMaxBacklogEvents(), new Status(status)));
   }
 }

@@ -54,6 +54,8 @@ public class AuditProperties {
 
   private final Integrity integrity = new Integrity();
 
+  private final Health health = new Health();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -108,6 +110,10 @@ public class AuditProperties {
 
   public Web getWeb() {
     return web;
+  }
+
+  public Health getHealth() {
+    return health;
   }
 
   public Integrity getIntegrity() {
@@ -531,6 +537,43 @@ public class AuditProperties {
 
     public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
+    }
+  }
+
+  /** Thresholds of the backlog that change the status of the {@code audit} health component. */
+  public static class Health {
+
+    /** Age of the oldest buffered event beyond which the component reports threshold-status. */
+    private @Nullable Duration maxOldestAge;
+
+    /** Number of buffered events beyond which the component reports threshold-status. */
+    private @Nullable Long maxBacklogEvents;
+
+    /** Status reported while a threshold is exceeded: DOWN or OUT_OF_SERVICE. */
+    private String thresholdStatus = "DOWN";
+
+    public @Nullable Duration getMaxOldestAge() {
+      return maxOldestAge;
+    }
+
+    public void setMaxOldestAge(@Nullable Duration maxOldestAge) {
+      this.maxOldestAge = maxOldestAge;
+    }
+
+    public @Nullable Long getMaxBacklogEvents() {
+      return maxBacklogEvents;
+    }
+
+    public void setMaxBacklogEvents(@Nullable Long maxBacklogEvents) {
+      this.maxBacklogEvents = maxBacklogEvents;
+    }
+
+    public String getThresholdStatus() {
+      return thresholdStatus;
+    }
+
+    public void setThresholdStatus(String thresholdStatus) {
+      this.thresholdStatus = thresholdStatus;
     }
   }
 

@@ -396,6 +396,50 @@ class AuditAutoConfigurationTests {
   }
 
   @Test
+  void aBacklogBeyondTheConfiguredThresholdTakesTheHealthOutOfService() {
+    contextRunner
+        .withPropertyValues(
+            "audit.health.max-backlog-events=0", "audit.health.threshold-status=out_of_service")
+        .run(
+            context -> {
+              HealthIndicator indicator = context.getBean(AuditHealthIndicator.class);
+              assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+
+              // The broker is never there: the event waits in the memory store.
+              context
+                  .getBean(Auditor.class)
+                  .record(
+                      CadfEvent.builder()
+                          .action(Actions.CREATE)
+                          .outcome(Outcome.SUCCESS)
+                          .initiator(
+                              Resource.builder("u", ResourceTypes.SERVICE_SECURITY_ACCOUNT_USER)
+                                  .build())
+                          .target(Resource.builder("t", "data/security/project").build())
+                          .build())
+                  .join();
+
+              Health health = indicator.health(true);
+              assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+              assertThat(health.getDetails())
+                  .containsEntry("thresholdExceeded", "1 events buffered, more than 0");
+            });
+  }
+
+  @Test
+  void aThresholdStatusOtherThanDownOrOutOfServiceFailsStartupNamingIt() {
+    contextRunner
+        .withPropertyValues("audit.health.threshold-status=WARN")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("audit.health.threshold-status")
+                    .hasMessageContaining("DOWN or OUT_OF_SERVICE, not 'WARN'"));
+  }
+
+  @Test
   void forwardsLoginSuccessAndFailureWhenAsked() {
     List<CadfEvent> recorded = new CopyOnWriteArrayList<>();
     Auditor capturing =
