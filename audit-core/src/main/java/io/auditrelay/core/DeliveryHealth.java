@@ -49,16 +49,19 @@ final class DeliveryHealth {
     brokerUp = false;
   }
 
-  void brokerSucceeded() {
+  /** A publish was confirmed; true when the broker was unavailable until now. */
+  boolean brokerSucceeded() {
     if (deliveryProblem != null) {
       log.info("Audit delivery works again after: {}", deliveryProblem);
       deliveryProblem = null;
     }
-    if (!brokerUp) {
+    boolean wasDown = !brokerUp;
+    if (wasDown) {
       log.info("RabbitMQ available again; draining the {} store", storeType);
     }
     brokerUp = true;
     brokerBackoff.reset();
+    return wasDown;
   }
 
   /** The connection is back (any thread): the broker may be tried at once. */

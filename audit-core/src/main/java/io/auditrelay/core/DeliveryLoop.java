@@ -73,6 +73,7 @@ final class DeliveryLoop implements Runnable {
   private final LiveWindow live;
   private final DrainWindow drains;
   private final DeliveryHealth health;
+  private final DrainProgress progress;
 
   /** Stamps and checkpoints the stream when integrity is on; else null. */
   private final @Nullable Stamper stamper;
@@ -113,6 +114,7 @@ final class DeliveryLoop implements Runnable {
     this.live = new LiveWindow(window);
     this.drains = new DrainWindow(store.claimsStayValid() ? DRAIN_CLAIMS : 1, maxAttempts);
     this.health = new DeliveryHealth(brokerBackoff, storeBackoff, metrics, store.type());
+    this.progress = new DrainProgress(store.type(), System::nanoTime);
     this.stamper = stamper;
     this.drainCheck = drainCheck;
     publisher.onConnected(this::brokerReturned);
@@ -121,6 +123,7 @@ final class DeliveryLoop implements Runnable {
   @Override
   public void run() {
     try {
+      beginDrain("left by an earlier run", 0);
       while (!finished()) {
         try {
           step();
@@ -307,7 +310,7 @@ final class DeliveryLoop implements Runnable {
       brokerFailed(failed.size() + " of " + batch.size() + " live events not confirmed");
       held.addAll(failed);
     } else if (held.isEmpty()) {
-      health.brokerSucceeded(); // not while an earlier batch's failures wait to be stored
+      brokerSucceeded(); // not while an earlier batch's failures wait to be stored
     }
   }
 
@@ -415,6 +418,28 @@ final class DeliveryLoop implements Runnable {
     // While one claim is in flight the next is claimed and sent; then the older one is settled.
     if (!drains.isEmpty() && (!claimed || drains.isFull())) {
       settleDrained(drains.poll());
+    }
+    if (progress.active() && drains.isEmpty() && !hasBacklog()) {
+      progress.drainedAll();
+    }
+  }
+
+  /**
+   * Announces the store's backlog, if it has one, as starting to drain because of {@code cause};
+   * {@code delivered} events of it were confirmed already.
+   */
+  private void beginDrain(String cause, int delivered) {
+    try {
+      progress.begin(store.stats().events() + delivered, cause);
+    } catch (RuntimeException e) {
+      // Only a log line: the store's failure shows when the drain claims from it.
+    }
+  }
+
+  /** The broker confirmed: after an outage, the backlog it left starts draining. */
+  private void brokerSucceeded() {
+    if (health.brokerSucceeded()) {
+      beginDrain("the broker is back", 0);
     }
   }
 
@@ -540,9 +565,10 @@ final class DeliveryLoop implements Runnable {
     int confirmed = verdict.confirmed().size();
     if (confirmed < size) {
       brokerFailed((size - confirmed) + " of " + size + " stored events not confirmed");
-    } else {
-      health.brokerSucceeded();
+    } else if (health.brokerSucceeded()) {
+      beginDrain("the broker is back", confirmed);
     }
+    progress.delivered(confirmed, this::waiting);
   }
 
   private boolean acknowledge(Claim delivered) {
@@ -605,6 +631,15 @@ final class DeliveryLoop implements Runnable {
   private void brokerReturned() {
     health.brokerReturned();
     wake();
+  }
+
+  /** Events waiting in the store, for a progress line; -1 when the store cannot say. */
+  private long waiting() {
+    try {
+      return store.stats().events();
+    } catch (RuntimeException e) {
+      return -1;
+    }
   }
 
   private boolean hasBacklog() {

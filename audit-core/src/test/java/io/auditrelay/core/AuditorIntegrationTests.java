@@ -114,6 +114,7 @@ class AuditorIntegrationTests extends BrokerTestSupport {
 
   @Test
   void buffersWhileTheBrokerIsDownAtStartAndDeliversInOrderWhenItComes() {
+    LogCapture logs = closeLater(new LogCapture());
     TcpProxy proxy = closeLater(TcpProxy.refusingTo(broker));
     Auditor auditor = closeLater(auditor(proxy).build());
     List<CompletableFuture<Void>> futures = new ArrayList<>();
@@ -133,6 +134,16 @@ class AuditorIntegrationTests extends BrokerTestSupport {
             java.util.stream.IntStream.range(0, 50).mapToObj(i -> "n?value=" + i).toList());
     await().atMost(WAIT).until(() -> auditor.state().orElseThrow().store().events() == 0);
     assertThat(count("audit.events.published", "path", "drain")).isEqualTo(50);
+    // The backlog's drain is announced, and its end reported with the count (fails on the code
+    // before, which said only "RabbitMQ available again").
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(logs.text())
+                    .contains(
+                        "Draining 50 audit event(s) from the memory store (the broker is back)")
+                    .contains("Drained the memory store: 50 audit event(s) delivered in"));
     assertThat(count("audit.events.lost")).isZero();
   }
 

@@ -209,4 +209,9 @@ public final class MemoryBackingStore implements BackingStore {
       throw new BackingStoreException("memory store is closed");
     }
   }
+
+  @Override
+  public String toString() {
+    return "MemoryBackingStore[max_events=" + maxEvents + ", max_bytes=" + maxBytes + "]";
+  }
 }

@@ -426,6 +426,41 @@ class AuditAutoConfigurationTests {
             });
   }
 
+  /** Fails on the code before, which said nothing at startup. */
+  @Test
+  void saysAtStartupThatAuditingIsOnAndHow() {
+    try (LogCapture logs = new LogCapture()) {
+      contextRunner
+          .withPropertyValues("spring.application.name=billing")
+          .run(
+              context -> {
+                assertThat(context).hasSingleBean(Auditor.class);
+                assertThat(logs.lines())
+                    .filteredOn(l -> l.startsWith("INFO") && l.contains("Audit Relay is on"))
+                    .singleElement()
+                    .asString()
+                    .contains("mode buffer-on-failure", "store memory", "queue '" + QUEUE + "'")
+                    .contains("Spring Boot's connection", "observer billing");
+                assertThat(logs.text()).doesNotContain("observed itself");
+              });
+    }
+  }
+
+  /** Fails on the code before, where the observer silently became {"id":"target"}. */
+  @Test
+  void warnsWhenNothingNamesTheService() {
+    try (LogCapture logs = new LogCapture()) {
+      contextRunner.run(
+          context ->
+              assertThat(logs.lines())
+                  .anyMatch(
+                      l ->
+                          l.startsWith("WARN")
+                              && l.contains("Neither spring.application.name nor")
+                              && l.contains("{\"id\":\"target\"}")));
+    }
+  }
+
   @Test
   void aThresholdStatusOtherThanDownOrOutOfServiceFailsStartupNamingIt() {
     contextRunner
