@@ -3,22 +3,18 @@ package io.auditrelay.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.resource;
 
+import io.auditrelay.testsupport.AotHints;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /** The native-image hints this module lists in {@code META-INF/spring/aot.factories}. */
 class ArchiveRuntimeHintsTests {
 
   @Test
   void everyMigrationScriptOfEveryVendorIsIncluded() throws Exception {
-    RuntimeHints hints = new RuntimeHints();
-    SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
-        .load(RuntimeHintsRegistrar.class)
-        .forEach(registrar -> registrar.registerHints(hints, getClass().getClassLoader()));
+    RuntimeHints hints = AotHints.registered();
 
     Resource[] scripts =
         new PathMatchingResourcePatternResolver()

@@ -5,6 +5,7 @@ import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.refl
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.resource;
 
 import io.auditrelay.store.memory.MemoryBackingStoreFactory;
+import io.auditrelay.testsupport.AotHints;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -12,21 +13,11 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.RuntimeHintsRegistrar;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /** The native-image hints this module lists in {@code META-INF/spring/aot.factories}. */
 class RuntimeHintsTests {
 
-  private final RuntimeHints hints = new RuntimeHints();
-
-  RuntimeHintsTests() {
-    // Through aot.factories, as Spring's AOT processing finds them: a registrar that is not
-    // listed there fails these tests too.
-    SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
-        .load(RuntimeHintsRegistrar.class)
-        .forEach(registrar -> registrar.registerHints(hints, getClass().getClassLoader()));
-  }
+  private final RuntimeHints hints = AotHints.registered();
 
   @Test
   void everyTypeOfTheCadfModelCanBeReadAndWrittenByReflection() {

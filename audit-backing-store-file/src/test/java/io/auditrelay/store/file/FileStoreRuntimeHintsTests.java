@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.reflection;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.resource;
 
+import io.auditrelay.testsupport.AotHints;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.RuntimeHintsRegistrar;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
-/** The native-image hints this module lists in {@code META-INF/spring/aot.factories}. */
+/**
+ * The file store type in the native-image hints (audit-core's registrar finds it by ServiceLoader).
+ */
 class FileStoreRuntimeHintsTests {
 
   @Test
   void theFileStoreTypeCanBeFoundByServiceLoader() throws Exception {
-    RuntimeHints hints = new RuntimeHints();
-    SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
-        .load(RuntimeHintsRegistrar.class)
-        .forEach(registrar -> registrar.registerHints(hints, getClass().getClassLoader()));
+    RuntimeHints hints = AotHints.registered();
 
     assertThat(resource().forResource("META-INF/services/io.auditrelay.store.BackingStoreFactory"))
         .accepts(hints);

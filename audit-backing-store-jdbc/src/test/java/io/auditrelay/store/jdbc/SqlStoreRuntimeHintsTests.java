@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.reflection;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.resource;
 
+import io.auditrelay.testsupport.AotHints;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /** The native-image hints this module lists in {@code META-INF/spring/aot.factories}. */
 class SqlStoreRuntimeHintsTests {
 
-  private final RuntimeHints hints = new RuntimeHints();
-
-  SqlStoreRuntimeHintsTests() {
-    SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
-        .load(RuntimeHintsRegistrar.class)
-        .forEach(registrar -> registrar.registerHints(hints, getClass().getClassLoader()));
-  }
+  private final RuntimeHints hints = AotHints.registered();
 
   @Test
   void everyMigrationScriptOfEveryVendorIsIncluded() throws Exception {

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.reflection;
 
+import io.auditrelay.testsupport.AotHints;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.RuntimeHintsRegistrar;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
 
 /**
@@ -20,10 +19,7 @@ class AuditAotTests {
 
   @Test
   void theFailureAnalyzerThatSpringFactoriesNamesCanBeCreatedInANativeImage() throws Exception {
-    RuntimeHints hints = new RuntimeHints();
-    SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
-        .load(RuntimeHintsRegistrar.class)
-        .forEach(registrar -> registrar.registerHints(hints, getClass().getClassLoader()));
+    RuntimeHints hints = AotHints.registered();
 
     assertThat(
             reflection()
