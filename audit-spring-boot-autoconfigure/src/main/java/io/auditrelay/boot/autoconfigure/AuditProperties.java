@@ -741,21 +741,21 @@ public class AuditProperties {
     }
   }
 
-  /** Spring Security and Actuator audit events. */
+  /** Spring Security's events. */
   public static class Security {
 
     /**
-     * Whether login success and failure (Actuator AuditApplicationEvent) are recorded as CADF
-     * authenticate events.
+     * Whether Spring Security's login success and failure, logout and denied authorizations are
+     * recorded as CADF events (needs Actuator on the class path).
      */
-    private boolean forwardAuthenticationEvents = false;
+    private boolean events = true;
 
-    public boolean isForwardAuthenticationEvents() {
-      return forwardAuthenticationEvents;
+    public boolean isEvents() {
+      return events;
     }
 
-    public void setForwardAuthenticationEvents(boolean forwardAuthenticationEvents) {
-      this.forwardAuthenticationEvents = forwardAuthenticationEvents;
+    public void setEvents(boolean events) {
+      this.events = events;
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.auditrelay.boot.health.AuditHealthIndicator;
+import io.auditrelay.boot.security.CadfAuditEventRepository;
 import io.auditrelay.boot.web.AuditRequestEvents;
 import io.auditrelay.cadf.Actions;
 import io.auditrelay.cadf.CadfEvent;
@@ -64,6 +65,10 @@ class AuditAutoConfigurationTests {
           AuditSecurityEventsAutoConfiguration.class);
 
   private static final String QUEUE = "audit-boot-unit";
+
+  /** Spring Boot's Actuator audit auto-configuration: its listeners need a repository. */
+  private static final Class<?> BOOT_AUDIT =
+      org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration.class;
 
   private final ApplicationContextRunner contextRunner =
       new ApplicationContextRunner()
@@ -367,14 +372,14 @@ class AuditAutoConfigurationTests {
                 HealthIndicator.class,
                 MeterRegistry.class,
                 AuditApplicationEvent.class,
+                org.springframework.boot.actuate.audit.AuditEventRepository.class,
                 HttpServletRequest.class))
         .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-        .withPropertyValues("audit.security.forward-authentication-events=true")
         .run(
             context -> {
               assertThat(context).hasSingleBean(Auditor.class);
               assertThat(context).doesNotHaveBean(AuditHealthIndicator.class);
-              assertThat(context).doesNotHaveBean(AuthenticationEventForwarder.class);
+              assertThat(context).doesNotHaveBean(CadfAuditEventRepository.class);
               assertThat(context).doesNotHaveBean(AuditRequestEvents.class);
             });
   }
@@ -475,7 +480,7 @@ class AuditAutoConfigurationTests {
   }
 
   @Test
-  void forwardsLoginSuccessAndFailureWhenAsked() {
+  void recordsSpringSecuritysEventsThroughBootsListenersByDefault() {
     List<CadfEvent> recorded = new CopyOnWriteArrayList<>();
     Auditor capturing =
         new Auditor() {
@@ -489,10 +494,12 @@ class AuditAutoConfigurationTests {
           public void close() {}
         };
     contextRunner
+        .withConfiguration(AutoConfigurations.of(BOOT_AUDIT))
         .withBean(Auditor.class, () -> capturing)
-        .withPropertyValues("audit.security.forward-authentication-events=true")
         .run(
             context -> {
+              // Boot's own audit listeners are on because our repository exists.
+              assertThat(context).hasSingleBean(CadfAuditEventRepository.class);
               context.publishEvent(
                   new AuditApplicationEvent(
                       new AuditEvent("alice", "AUTHENTICATION_SUCCESS", Map.of())));
@@ -501,24 +508,47 @@ class AuditAutoConfigurationTests {
                       new AuditEvent(
                           "mallory",
                           "AUTHENTICATION_FAILURE",
-                          Map.of("type", "BadCredentialsException"))));
+                          Map.of(
+                              "type",
+                              "org.springframework.security.authentication"
+                                  + ".BadCredentialsException"))));
               context.publishEvent(
                   new AuditApplicationEvent(
                       new AuditEvent("bob", "AUTHORIZATION_FAILURE", Map.of())));
+              context.publishEvent(
+                  new AuditApplicationEvent(new AuditEvent("carol", "SOMETHING_ELSE", Map.of())));
+              // The auditevents endpoint still sees them.
+              assertThat(context.getBean(CadfAuditEventRepository.class).find(null, null, null))
+                  .hasSize(4);
             });
 
-    assertThat(recorded).hasSize(2);
+    assertThat(recorded).hasSize(3);
     assertThat(recorded.get(0).action()).isEqualTo("authenticate/login");
     assertThat(recorded.get(0).outcome()).isEqualTo(Outcome.SUCCESS);
     assertThat(recorded.get(0).initiator().id()).isEqualTo("alice");
     assertThat(recorded.get(1).outcome()).isEqualTo(Outcome.FAILURE);
     assertThat(recorded.get(1).reason().reasonCode()).isEqualTo("BadCredentialsException");
+    assertThat(recorded.get(2).outcome()).isEqualTo(Outcome.FAILURE);
+    assertThat(recorded.get(2).reason().reasonCode()).isEqualTo("403");
+    assertThat(recorded.get(2).initiator().id()).isEqualTo("bob");
   }
 
   @Test
-  void doesNotForwardLoginEventsByDefault() {
-    contextRunner.run(
-        context -> assertThat(context).doesNotHaveBean(AuthenticationEventForwarder.class));
+  void anApplicationsOwnAuditEventRepositoryOrTheSwitchTurnsItOff() {
+    contextRunner
+        .withBean(
+            org.springframework.boot.actuate.audit.AuditEventRepository.class,
+            org.springframework.boot.actuate.audit.InMemoryAuditEventRepository::new)
+        .run(context -> assertThat(context).doesNotHaveBean(CadfAuditEventRepository.class));
+    contextRunner
+        .withPropertyValues("audit.security.events=false")
+        .run(
+            context -> {
+              assertThat(context).doesNotHaveBean(CadfAuditEventRepository.class);
+              assertThat(context)
+                  .doesNotHaveBean(
+                      org.springframework.security.authorization.AuthorizationEventPublisher.class);
+            });
   }
 
   @Test
