@@ -1,14 +1,11 @@
 package io.auditrelay.boot.autoconfigure;
 
-import io.auditrelay.cadf.Resource;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFactory;
 import io.auditrelay.store.BackingStoreRegistry;
 import io.auditrelay.store.StoreConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -34,8 +31,6 @@ import org.springframework.core.env.Environment;
     })
 @EnableConfigurationProperties(AuditProperties.class)
 public final class AuditAutoConfiguration {
-
-  private static final Logger log = LoggerFactory.getLogger(AuditAutoConfiguration.class);
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBooleanProperty(name = "audit.enabled", matchIfMissing = true)
@@ -83,26 +78,12 @@ public final class AuditAutoConfiguration {
               environment.getProperty("spring.application.name"),
               new SettingSources(environment));
       Auditor auditor = factory.create(auditBackingStore, customizers.orderedStream().toList());
-      Resource observer = factory.observer();
-      if (observer.typeURI() == null) {
-        log.warn(
-            "Neither spring.application.name nor audit.observer.name (env AUDIT_OBSERVER_NAME) is"
-                + " set: every audit event names its observer {\"id\":\"target\"} (the target"
-                + " observed itself). Set spring.application.name to name this service.");
-      }
-      RabbitConnectionDefaults boot = bootConnection.getIfAvailable();
-      log.info(
-          AuditStartupReport.line(
-              auditor
-                  .state()
-                  .map(s -> s.mode().name())
-                  .orElse("?")
-                  .toLowerCase(java.util.Locale.ROOT)
-                  .replace('_', '-'),
-              auditBackingStore,
-              properties.getRabbitmq(),
-              boot == null ? null : boot.addresses(),
-              observer));
+      AuditStartupReport.log(
+          auditor,
+          auditBackingStore,
+          properties.getRabbitmq(),
+          bootConnection.getIfAvailable(),
+          factory.observer());
       return new ManagedAuditor(auditor);
     }
   }

@@ -1,19 +1,24 @@
 package io.auditrelay.boot.autoconfigure;
 
 import io.auditrelay.cadf.Resource;
+import io.auditrelay.core.Auditor;
 import io.auditrelay.store.BackingStore;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one INFO line that says auditing is on and how: delivery mode, store and where it keeps its
  * events, queue and exchange, broker and which connection reaches it, observer. Never a secret: the
  * broker is named by host and port only, a store by its own description (the built-in ones name a
- * directory or a table, never a password).
+ * directory or a table, never a password). A WARN line before it when nothing names the service.
  */
 final class AuditStartupReport {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditStartupReport.class);
 
   /** The built-in stores, whose descriptions hold no secret. */
   private static final java.util.Set<String> BUILT_IN =
@@ -23,6 +28,27 @@ final class AuditStartupReport {
           "io.auditrelay.store.jdbc.JdbcBackingStore");
 
   private AuditStartupReport() {}
+
+  /** Logs the lines for {@code auditor}, just built on {@code store}. */
+  static void log(
+      Auditor auditor,
+      BackingStore store,
+      AuditProperties.Rabbitmq rabbit,
+      @Nullable RabbitConnectionDefaults boot,
+      Resource observer) {
+    if (observer.typeURI() == null) {
+      log.warn(
+          "Neither spring.application.name nor audit.observer.name (env AUDIT_OBSERVER_NAME) is"
+              + " set: every audit event names its observer {\"id\":\"target\"} (the target"
+              + " observed itself). Set spring.application.name to name this service.");
+    }
+    String mode =
+        auditor
+            .state()
+            .map(state -> state.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+            .orElse("unknown");
+    log.info(line(mode, store, rabbit, boot == null ? null : boot.addresses(), observer));
+  }
 
   static String line(
       String mode,

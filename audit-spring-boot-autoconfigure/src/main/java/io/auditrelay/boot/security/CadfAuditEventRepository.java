@@ -4,7 +4,9 @@ import io.auditrelay.boot.web.AuditRequestEvents;
 import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.core.Auditor;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,8 @@ import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
  * authorization event that Boot's security listeners report (login success and failure, logout,
  * authorization denied) is recorded as a CADF event. Its presence is what switches those listeners
  * on. The most recent events are also kept in memory, so that the {@code auditevents} Actuator
- * endpoint still answers.
+ * endpoint still answers; they are kept without their {@code details} (Spring Security's web
+ * details carry the session id, which no Actuator output shows).
  *
  * <p>Recording never fails the login or the request: an event the Auditor refuses (its queue full,
  * say) is logged at ERROR and counted in {@code audit.events.rejected}. Thread-safe.
@@ -42,7 +45,9 @@ public final class CadfAuditEventRepository implements AuditEventRepository {
 
   @Override
   public void add(AuditEvent event) {
-    recent.add(event);
+    Map<String, Object> data = new LinkedHashMap<>(event.getData());
+    data.remove("details");
+    recent.add(new AuditEvent(event.getTimestamp(), event.getPrincipal(), event.getType(), data));
     CadfEvent cadf = mapping.toCadf(event);
     if (cadf == null) {
       return;

@@ -83,6 +83,10 @@ class SecurityEventsTests {
               .andExpect(status().isOk());
           mvc.perform(get("/hello").with(httpBasic("alice", "guess")).with(from("198.51.100.9")))
               .andExpect(status().isUnauthorized());
+          // The auditevents endpoint's view: both events, without the web details (session id).
+          assertThat(context.getBean(CadfAuditEventRepository.class).find("alice", null, null))
+              .hasSize(2)
+              .allSatisfy(e -> assertThat(e.getData()).doesNotContainKey("details"));
         });
 
     assertThat(recorded).hasSize(2);
