@@ -3,7 +3,6 @@ package io.auditrelay.core;
 import io.auditrelay.cadf.CadfEvent;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Records CADF events and delivers them to RabbitMQ at least once.
@@ -29,14 +28,16 @@ public interface Auditor extends AutoCloseable {
    * (counted in {@code audit.events.withdrawn}). It returns false when the event is durable, or on
    * its way (being published or appended): the event then counts as durable.
    *
-   * @return a future that completes when the event is durable, or completes exceptionally when it
-   *     could not be made durable before {@link #close()} gave up (counted as lost)
+   * @return the id the event carries in the trail ({@link AuditFuture#eventId()}: the caller's, or
+   *     the random UUID given here), and a future that completes when the event is durable, or
+   *     completes exceptionally when it could not be made durable before {@link #close()} gave up
+   *     (counted as lost)
    * @throws io.auditrelay.cadf.CadfValidationException when the event breaks a CADF rule or is
    *     larger than the configured maximum; the message names the field
    * @throws AuditOverflowException when the hand-off queue stayed full
    * @throws IllegalStateException when the Auditor is closed
    */
-  CompletableFuture<Void> record(CadfEvent event);
+  AuditFuture record(CadfEvent event);
 
   /**
    * Records an event and waits until it is durable; if it is not durable within {@code timeout},

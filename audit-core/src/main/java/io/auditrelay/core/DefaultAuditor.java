@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
@@ -85,7 +84,7 @@ final class DefaultAuditor implements Auditor {
   }
 
   @Override
-  public CompletableFuture<Void> record(CadfEvent event) {
+  public AuditFuture record(CadfEvent event) {
     return accept(event, overflowTimeout.toNanos()).future();
   }
 
@@ -114,12 +113,15 @@ final class DefaultAuditor implements Auditor {
     CadfEvent complete = complete(event);
     Pending pending;
     if (stamper == null) {
-      pending = new Pending(serialize(complete), new DeliveryFuture(this::withdrawn));
+      pending =
+          new Pending(serialize(complete), new DeliveryFuture(complete.id(), this::withdrawn));
     } else {
       SerializedEvent serialized = serialize(stamper.withPlaceholder(complete));
       pending =
           new Pending(
-              serialized, new DeliveryFuture(this::withdrawn), stamper.slot(serialized.payload()));
+              serialized,
+              new DeliveryFuture(complete.id(), this::withdrawn),
+              stamper.slot(serialized.payload()));
     }
     intake.readLock().lock();
     try {

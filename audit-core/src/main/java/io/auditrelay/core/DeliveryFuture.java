@@ -1,6 +1,5 @@
 package io.auditrelay.core;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and <em>done</em>. Every transition is one compare-and-set, so a withdrawal and a publish never
  * both win.
  */
-final class DeliveryFuture extends CompletableFuture<Void> {
+final class DeliveryFuture extends AuditFuture {
 
   private static final int OPEN = 0;
   private static final int TAKEN = 1;
@@ -31,7 +30,8 @@ final class DeliveryFuture extends CompletableFuture<Void> {
   private final AtomicInteger state = new AtomicInteger(OPEN);
   private final Withdrawal withdrawal;
 
-  DeliveryFuture(Withdrawal withdrawal) {
+  DeliveryFuture(String eventId, Withdrawal withdrawal) {
+    super(eventId);
     this.withdrawal = withdrawal;
   }
 

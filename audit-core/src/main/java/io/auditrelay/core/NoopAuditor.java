@@ -1,7 +1,7 @@
 package io.auditrelay.core;
 
 import io.auditrelay.cadf.CadfEvent;
-import java.util.concurrent.CompletableFuture;
+import java.util.UUID;
 
 /** Accepts every event and does nothing: auditing is switched off. */
 final class NoopAuditor implements Auditor {
@@ -11,8 +11,8 @@ final class NoopAuditor implements Auditor {
   private NoopAuditor() {}
 
   @Override
-  public CompletableFuture<Void> record(CadfEvent event) {
-    return CompletableFuture.completedFuture(null);
+  public AuditFuture record(CadfEvent event) {
+    return AuditFuture.durable(event.id() != null ? event.id() : UUID.randomUUID().toString());
   }
 
   @Override

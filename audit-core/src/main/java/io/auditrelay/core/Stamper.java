@@ -226,7 +226,9 @@ final class Stamper {
     byte[] payload = CadfJson.write(event);
     Pending pending =
         new Pending(
-            new SerializedEvent(event.id(), payload), new DeliveryFuture(f -> {}), slot(payload));
+            new SerializedEvent(event.id(), payload),
+            new DeliveryFuture(event.id(), f -> {}),
+            slot(payload));
     stamp(pending);
     sinceCheckpoint = 0;
     lastCheckpointNanos = System.nanoTime();

@@ -57,7 +57,7 @@ class AuditorIntegrationTests extends BrokerTestSupport {
         .sum();
   }
 
-  private static void awaitAll(List<CompletableFuture<Void>> futures) {
+  private static void awaitAll(List<? extends CompletableFuture<Void>> futures) {
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .orTimeout(60, TimeUnit.SECONDS)
         .join();
@@ -110,6 +110,28 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     assertThat(count("audit.events.published", "path", "live")).isEqualTo(20);
     assertThat(count("audit.events.stored")).isZero();
     assertThat(count("audit.events.lost")).isZero();
+  }
+
+  /**
+   * record() tells the caller the id the trail carries, the one it gave or the one it chose. Before
+   * it did, a caller had to set the id itself to know it.
+   */
+  @Test
+  void recordTellsTheCallerTheIdOfTheEventInTheTrail() {
+    Auditor auditor = closeLater(auditor(proxy()).build());
+    String chosen = UUID.randomUUID().toString();
+
+    AuditFuture given = auditor.record(event(0, 0));
+    AuditFuture own = auditor.record(event(0, 1).toBuilder().id(chosen).build());
+    awaitAll(List.of(given, own));
+
+    List<Delivered> delivered = reader.awaitAtLeast(2, WAIT);
+    assertThat(own.eventId()).isEqualTo(chosen);
+    assertThat(given.eventId())
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(delivered)
+        .extracting(d -> CadfJson.read(d.body()).id())
+        .containsExactly(given.eventId(), chosen);
   }
 
   @Test

@@ -16,7 +16,7 @@ class HandoffTests {
   private static Pending pending(String id) {
     return new Pending(
         new SerializedEvent(id, "{}".getBytes(StandardCharsets.UTF_8)),
-        new DeliveryFuture(f -> {}));
+        new DeliveryFuture(id, f -> {}));
   }
 
   /** A wake-up never takes a caller's slot: the signal is not a marker in the data queue. */

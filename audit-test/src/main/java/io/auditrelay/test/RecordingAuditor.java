@@ -4,10 +4,10 @@ import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.cadf.CadfJson;
 import io.auditrelay.cadf.CadfValidator;
 import io.auditrelay.cadf.Resource;
+import io.auditrelay.core.AuditFuture;
 import io.auditrelay.core.Auditor;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -42,11 +42,11 @@ public final class RecordingAuditor implements Auditor {
   }
 
   @Override
-  public CompletableFuture<Void> record(CadfEvent event) {
+  public AuditFuture record(CadfEvent event) {
     CadfEvent recorded = event.withDefaults(clock, observer);
     CadfValidator.validate(recorded);
     events.add(CadfJson.read(CadfJson.write(recorded)));
-    return CompletableFuture.completedFuture(null);
+    return AuditFuture.durable(recorded.id());
   }
 
   /** The recorded events, oldest first, as they would have been sent. */

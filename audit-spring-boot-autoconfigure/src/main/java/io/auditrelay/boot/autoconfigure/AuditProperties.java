@@ -8,7 +8,9 @@ import io.auditrelay.core.SaslMechanism;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory.AddressShuffleMode;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -738,6 +740,170 @@ public class AuditProperties {
 
     public void setTrustedProxies(List<String> trustedProxies) {
       this.trustedProxies = trustedProxies;
+    }
+
+    /** Request auditing: one CADF event per audited HTTP request, with no code. */
+    private final Requests requests = new Requests();
+
+    public Requests getRequests() {
+      return requests;
+    }
+  }
+
+  /** Request auditing (audit.web.requests.*): see docs/request-auditing.md. */
+  public static class Requests {
+
+    /**
+     * Whether a filter records one CADF event per audited request (Spring MVC and WebFlux). Off by
+     * default, so that an application that records by hand is not audited twice.
+     */
+    private boolean enabled = false;
+
+    /** The HTTP methods audited on every path; handlers annotated @AuditedRequest always are. */
+    private List<String> methods = new ArrayList<>(List.of("POST", "PUT", "PATCH", "DELETE"));
+
+    /** The path map: pattern, target type, target id variable and per-method actions. */
+    private List<Route> paths = new ArrayList<>();
+
+    /** Path patterns never audited (for example /actuator/health). */
+    private List<String> exclude = new ArrayList<>();
+
+    /** What happens to an audited request whose path nobody mapped: audit (default) or skip. */
+    private Unmapped unmapped = Unmapped.AUDIT;
+
+    /** The target type of an unmapped path's event; its id is the path. */
+    private String unmappedTargetType = "unknown";
+
+    /**
+     * Whether a successful response to an audited method waits until its event is durable; when the
+     * event is not durable within strict-timeout it is withdrawn and the answer is 503.
+     */
+    private boolean strict = false;
+
+    /** How long a strict response waits for its event to be durable. */
+    private Duration strictTimeout = Duration.ofSeconds(5);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public List<String> getMethods() {
+      return methods;
+    }
+
+    public void setMethods(List<String> methods) {
+      this.methods = methods;
+    }
+
+    public List<Route> getPaths() {
+      return paths;
+    }
+
+    public void setPaths(List<Route> paths) {
+      this.paths = paths;
+    }
+
+    public List<String> getExclude() {
+      return exclude;
+    }
+
+    public void setExclude(List<String> exclude) {
+      this.exclude = exclude;
+    }
+
+    public Unmapped getUnmapped() {
+      return unmapped;
+    }
+
+    public void setUnmapped(Unmapped unmapped) {
+      this.unmapped = unmapped;
+    }
+
+    public String getUnmappedTargetType() {
+      return unmappedTargetType;
+    }
+
+    public void setUnmappedTargetType(String unmappedTargetType) {
+      this.unmappedTargetType = unmappedTargetType;
+    }
+
+    public boolean isStrict() {
+      return strict;
+    }
+
+    public void setStrict(boolean strict) {
+      this.strict = strict;
+    }
+
+    public Duration getStrictTimeout() {
+      return strictTimeout;
+    }
+
+    public void setStrictTimeout(Duration strictTimeout) {
+      this.strictTimeout = strictTimeout;
+    }
+
+    /** What to do with an audited request whose path matches no entry of the map. */
+    public enum Unmapped {
+      /** Record it with the unmapped target type and the path as id. */
+      AUDIT,
+      /** Record nothing. */
+      SKIP
+    }
+
+    /** One entry of the path map. */
+    public static class Route {
+
+      /** The path pattern, Spring's syntax: /v1/projects/{id}, /v1/projects/{id}/**. */
+      private String pattern = "";
+
+      /** The CADF type of the target, from the resource taxonomy: data/security/project. */
+      private String targetType = "";
+
+      /**
+       * The path variable that holds the target's id. Default: the pattern's last variable; a
+       * pattern without variables uses the Location header of a 201 response, else the path.
+       */
+      private @Nullable String targetId;
+
+      /** Actions by HTTP method, overriding the default (POST create, PUT update, ...). */
+      private Map<String, String> actions = new LinkedHashMap<>();
+
+      public String getPattern() {
+        return pattern;
+      }
+
+      public void setPattern(String pattern) {
+        this.pattern = pattern;
+      }
+
+      public String getTargetType() {
+        return targetType;
+      }
+
+      public void setTargetType(String targetType) {
+        this.targetType = targetType;
+      }
+
+      public @Nullable String getTargetId() {
+        return targetId;
+      }
+
+      public void setTargetId(@Nullable String targetId) {
+        this.targetId = targetId;
+      }
+
+      public Map<String, String> getActions() {
+        return actions;
+      }
+
+      public void setActions(Map<String, String> actions) {
+        this.actions = actions;
+      }
     }
   }
 

@@ -1,10 +1,10 @@
 package io.auditrelay.boot.autoconfigure;
 
 import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.core.AuditFuture;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorState;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -28,7 +28,7 @@ final class ManagedAuditor implements Auditor, SmartLifecycle {
   }
 
   @Override
-  public CompletableFuture<Void> record(CadfEvent event) {
+  public AuditFuture record(CadfEvent event) {
     return delegate.record(event);
   }
 

@@ -52,17 +52,7 @@ import org.springframework.context.annotation.Configuration;
 class AuditAutoConfigurationTests {
 
   /** Every auto-configuration of the module, as an application has them. */
-  static final AutoConfigurations ALL =
-      AutoConfigurations.of(
-          AuditAutoConfiguration.class,
-          AuditMemoryStoreAutoConfiguration.class,
-          AuditFileStoreAutoConfiguration.class,
-          AuditSqlStoreAutoConfiguration.class,
-          AuditRabbitAutoConfiguration.class,
-          AuditMetricsAutoConfiguration.class,
-          AuditHealthAutoConfiguration.class,
-          AuditWebAutoConfiguration.class,
-          AuditSecurityEventsAutoConfiguration.class);
+  static final AutoConfigurations ALL = AuditTestConfigurations.ALL;
 
   private static final String QUEUE = "audit-boot-unit";
 
@@ -485,9 +475,9 @@ class AuditAutoConfigurationTests {
     Auditor capturing =
         new Auditor() {
           @Override
-          public java.util.concurrent.CompletableFuture<Void> record(CadfEvent event) {
+          public io.auditrelay.core.AuditFuture record(CadfEvent event) {
             recorded.add(event);
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return io.auditrelay.core.AuditFuture.durable("e");
           }
 
           @Override

@@ -123,4 +123,31 @@ class AuditBadConfigurationTests {
               assertThat(analysis.getAction()).contains("audit.enabled=false");
             });
   }
+
+  @org.junit.jupiter.api.Test
+  void aWrongEntryOfTheRequestPathMapFailsStartupNamingIt() {
+    new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+        .withConfiguration(AuditAutoConfigurationTests.ALL)
+        .withConfiguration(
+            org.springframework.boot.autoconfigure.AutoConfigurations.of(
+                AuditRequestsAutoConfiguration.class))
+        .withBean(ConnectionFactory.class, AuditAutoConfigurationTests::unreachableBroker)
+        .withPropertyValues(
+            "audit.rabbitmq.queue-name=q",
+            "audit.shutdown.timeout=1s",
+            "audit.web.requests.enabled=true",
+            "audit.web.requests.paths[0].pattern=/v1/projects/{id}",
+            "audit.web.requests.paths[0].target-type=projects")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              FailureAnalysis analysis =
+                  new AuditConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .contains(
+                      "audit.web.requests.paths[0].target-type: 'projects' is not a CADF resource"
+                          + " type");
+            });
+  }
 }

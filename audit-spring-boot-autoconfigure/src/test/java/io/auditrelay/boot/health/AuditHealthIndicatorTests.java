@@ -3,6 +3,7 @@ package io.auditrelay.boot.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.auditrelay.cadf.CadfEvent;
+import io.auditrelay.core.AuditFuture;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorState;
 import io.auditrelay.core.DeliveryMode;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
@@ -44,8 +44,8 @@ class AuditHealthIndicatorTests {
     Auditor auditor =
         new Auditor() {
           @Override
-          public CompletableFuture<Void> record(CadfEvent event) {
-            return CompletableFuture.completedFuture(null);
+          public AuditFuture record(CadfEvent event) {
+            return AuditFuture.durable("e");
           }
 
           @Override

@@ -12,9 +12,9 @@ import io.auditrelay.boot.autoconfigure.AuditWebAutoConfiguration;
 import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.cadf.CadfValidator;
 import io.auditrelay.cadf.Outcome;
+import io.auditrelay.core.AuditFuture;
 import io.auditrelay.core.Auditor;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -194,14 +194,14 @@ class SecurityEventsTests {
   record Recording(List<CadfEvent> events) implements Auditor {
 
     @Override
-    public CompletableFuture<Void> record(CadfEvent event) {
+    public AuditFuture record(CadfEvent event) {
       // What the Auditor does first: fill id, time and observer, and refuse an invalid event.
       CadfEvent complete =
           event.withDefaults(
               java.time.Clock.systemUTC(), io.auditrelay.cadf.Resource.reference("target"));
       CadfValidator.validate(complete);
       events.add(complete);
-      return CompletableFuture.completedFuture(null);
+      return AuditFuture.durable(complete.id());
     }
 
     @Override
