@@ -4,6 +4,7 @@ import io.auditrelay.core.PublishResult.Status;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
+import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoredEvent;
 import io.micrometer.core.instrument.Timer;
@@ -501,7 +502,8 @@ final class DeliveryLoop implements Runnable {
           t.event().sequence(),
           t.event().id(),
           t.why());
-      store.quarantine(claim.subset(List.of(t.event().sequence())), "tampered: " + t.why());
+      store.quarantine(
+          claim.subset(List.of(t.event().sequence())), QuarantinedEvent.TAMPERED + t.why());
     }
     metrics.quarantined("tampered").increment(tampered.size());
     List<Long> kept = new ArrayList<>(admitted.size());
@@ -551,6 +553,9 @@ final class DeliveryLoop implements Runnable {
             verdict.quarantine().size(),
             store.type(),
             verdict.quarantineReason());
+      }
+      if (!verdict.rejected().isEmpty()) {
+        store.reject(claim.subset(verdict.rejected()), verdict.rejectReason());
       }
       if (!verdict.retry().isEmpty()) {
         store.release(claim.subset(verdict.retry()), verdict.retryReason());

@@ -24,13 +24,18 @@ final class DrainWindow {
   /**
    * What to do with the events of a settled claim, by sequence.
    *
+   * @param retry events to release: not confirmed, for a reason that is not theirs
    * @param retryReason why the last event to retry was not confirmed
+   * @param rejected events the broker refused, to release counting the refusal
+   * @param rejectReason why the last refused event was refused
    * @param quarantineReason why the last event to quarantine is set aside
    */
   record Verdict(
       List<Long> confirmed,
       List<Long> retry,
       String retryReason,
+      List<Long> rejected,
+      String rejectReason,
       List<Long> quarantine,
       String quarantineReason) {}
 
@@ -38,7 +43,10 @@ final class DrainWindow {
   private final int maxClaims;
   private final int maxAttempts;
 
-  /** Rejections per event id, for quarantine; forgotten when the event leaves the store. */
+  /**
+   * Rejections per event id, for quarantine, beside those the store keeps ({@link
+   * StoredEvent#rejections()}); forgotten when the event leaves the store.
+   */
   private final Map<String, Integer> attempts = new HashMap<>();
 
   private @Nullable Claim unacknowledged;
@@ -82,14 +90,17 @@ final class DrainWindow {
    * Sorts the events of a claim by their results: confirmed, to retry, or rejected {@code
    * maxAttempts} times and to quarantine. A rejection counts only when the broker took others, or
    * for the head: a broker that refuses everything (a full queue) quarantines at most one event per
-   * backoff round.
+   * backoff round. The count starts from what the store kept, so that it survives a restart with a
+   * durable store.
    */
   Verdict judge(List<StoredEvent> events, List<PublishResult> results) {
     List<Long> confirmed = new ArrayList<>();
     List<Long> retry = new ArrayList<>();
+    List<Long> rejected = new ArrayList<>();
     List<Long> quarantine = new ArrayList<>();
     String quarantineReason = "";
     String retryReason = "";
+    String rejectReason = "";
     boolean anyConfirmed = results.stream().anyMatch(r -> r.status() == Status.CONFIRMED);
     for (int i = 0; i < events.size(); i++) {
       StoredEvent event = events.get(i);
@@ -98,20 +109,22 @@ final class DrainWindow {
         confirmed.add(event.sequence());
         attempts.remove(event.id());
       } else if (result.status() == Status.REJECTED && (anyConfirmed || i == 0)) {
-        int count = attempts.merge(event.id(), 1, Integer::sum);
+        int count = Math.max(attempts.getOrDefault(event.id(), 0), event.rejections()) + 1;
         if (count >= maxAttempts) {
           quarantine.add(event.sequence());
           quarantineReason = "broker rejected it " + count + " times (" + result.reason() + ")";
           attempts.remove(event.id());
         } else {
-          retry.add(event.sequence());
-          retryReason = result.reason();
+          attempts.put(event.id(), count);
+          rejected.add(event.sequence());
+          rejectReason = result.reason();
         }
       } else {
         retry.add(event.sequence());
         retryReason = result.reason();
       }
     }
-    return new Verdict(confirmed, retry, retryReason, quarantine, quarantineReason);
+    return new Verdict(
+        confirmed, retry, retryReason, rejected, rejectReason, quarantine, quarantineReason);
   }
 }

@@ -85,6 +85,60 @@ public interface BackingStore extends AutoCloseable {
    */
   void quarantine(Claim claim, String reason);
 
+  /**
+   * Returns claimed events to the head like {@link #release(Claim, String)}, counting one broker
+   * refusal (a nack or a return) for each. A durable store keeps the count durably and reports it
+   * in {@link StoredEvent#rejections()} when the event is claimed again, so that the attempts
+   * toward {@code audit.drain.max-attempts} survive a restart; the default releases and keeps no
+   * count (the Auditor then counts in memory).
+   *
+   * @param reason a short, low-cardinality reason such as {@code nack}; never contains a secret
+   */
+  default void reject(Claim claim, String reason) {
+    release(claim, reason);
+  }
+
+  /**
+   * A page of the quarantine, oldest first: at most {@code limit} entries whose key is greater than
+   * {@code after} (0 for the first page).
+   *
+   * @throws IllegalArgumentException when {@code limit < 1}
+   * @throws UnsupportedOperationException when the store cannot list its quarantine (the default)
+   */
+  default List<QuarantinedEvent> quarantined(long after, int limit) {
+    throw unsupported("list its quarantine");
+  }
+
+  /**
+   * Puts a quarantined event back in the queue, behind the events waiting now, its refusals
+   * forgotten; it leaves the quarantine in the same step, so it is never in both.
+   *
+   * @return false when the quarantine holds no entry with this key
+   * @throws BackingStoreException when the entry is not a whole event ({@link
+   *     QuarantinedEvent#requeueable()} is false): it can only be dumped or deleted
+   * @throws BackingStoreFullException when the queue has no room for it; nothing changed
+   * @throws UnsupportedOperationException when the store cannot (the default)
+   */
+  default boolean requeue(long key) {
+    throw unsupported("requeue");
+  }
+
+  /**
+   * Deletes a quarantined entry for good. The store logs the deletion with {@code reason}; the
+   * caller records who asked (the Actuator endpoint records a CADF event).
+   *
+   * @return false when the quarantine holds no entry with this key
+   * @throws UnsupportedOperationException when the store cannot (the default)
+   */
+  default boolean deleteQuarantined(long key, String reason) {
+    throw unsupported("delete from its quarantine");
+  }
+
+  private UnsupportedOperationException unsupported(String what) {
+    return new UnsupportedOperationException(
+        "the " + type() + " store cannot " + what + "; use a store that can (memory, file, sql)");
+  }
+
   /** Current content. Cheap (no scan of the backlog) and callable at any time, even after close. */
   StoreStats stats();
 

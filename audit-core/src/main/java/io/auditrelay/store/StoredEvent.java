@@ -9,11 +9,21 @@ import java.util.Objects;
  *     same store, the only source of order (never the clock)
  * @param event the event given to {@link BackingStore#append}, its payload byte for byte; the drain
  *     publishes it as it is
+ * @param rejections broker refusals the store has counted for it ({@link BackingStore#reject}); 0
+ *     from a store that keeps no count. Not part of equality.
  */
-public record StoredEvent(long sequence, SerializedEvent event) {
+public record StoredEvent(long sequence, SerializedEvent event, int rejections) {
 
   public StoredEvent {
     Objects.requireNonNull(event, "event");
+    if (rejections < 0) {
+      throw new IllegalArgumentException("rejections must not be negative, not " + rejections);
+    }
+  }
+
+  /** An event with no refusals counted. */
+  public StoredEvent(long sequence, SerializedEvent event) {
+    this(sequence, event, 0);
   }
 
   /** An event read back from a store: its sequence, CADF id and payload. */

@@ -293,7 +293,7 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     }
     assertThat(count("audit.events.quarantined")).isEqualTo(3);
     assertThat(store.stats().events()).isZero();
-    assertThat(store.quarantined())
+    assertThat(store.quarantined(0, 10))
         .extracting(e -> CadfJson.read(e.payload()).tags().get(1))
         .containsExactly("n?value=0", "n?value=1", "n?value=2");
     assertThat(count("audit.events.lost")).isZero();

@@ -238,6 +238,108 @@ public abstract class BackingStoreConformanceTests {
     assertThat(sequences(store.claim(10))).doesNotContain(poison.events().get(0).sequence());
   }
 
+  /** Quarantines events 0, 2 and 4 of five, releases the others; returns the five appended. */
+  private static List<SerializedEvent> quarantineEvenOnes(BackingStore store) {
+    List<SerializedEvent> appended = events(0, 5);
+    store.append(appended);
+    Claim claim = store.claim(5);
+    for (int i = 0; i < 5; i += 2) {
+      store.quarantine(
+          claim.subset(List.of(claim.events().get(i).sequence())),
+          "broker rejected it (" + i + ")");
+    }
+    store.release(
+        claim.subset(List.of(claim.events().get(1).sequence(), claim.events().get(3).sequence())));
+    return appended;
+  }
+
+  @Test
+  void listsTheQuarantineInPagesOldestFirstWithIdsReasonsAndBytes() {
+    BackingStore store = store();
+    List<SerializedEvent> appended = quarantineEvenOnes(store);
+
+    List<QuarantinedEvent> first = store.quarantined(0, 2);
+    assertThat(first).hasSize(2);
+    List<QuarantinedEvent> rest = store.quarantined(first.get(1).key(), 2);
+    assertThat(rest).hasSize(1);
+    assertThat(store.quarantined(rest.get(0).key(), 2)).isEmpty();
+
+    List<QuarantinedEvent> all = new ArrayList<>(first);
+    all.addAll(rest);
+    assertThat(all).extracting(QuarantinedEvent::key).isSorted().doesNotHaveDuplicates();
+    assertThat(all)
+        .extracting(QuarantinedEvent::id)
+        .containsExactly(appended.get(0).id(), appended.get(2).id(), appended.get(4).id());
+    for (int i = 0; i < 3; i++) {
+      assertThat(all.get(i).payload()).isEqualTo(appended.get(2 * i).payload());
+      assertThat(all.get(i).reason()).contains("broker rejected it (" + 2 * i + ")");
+      assertThat(all.get(i).requeueable()).isTrue();
+    }
+    assertThatThrownBy(() -> store.quarantined(0, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void requeuePutsAQuarantinedEventBackBehindTheWaitingOnes() {
+    BackingStore store = store();
+    List<SerializedEvent> appended = quarantineEvenOnes(store);
+    long key = store.quarantined(0, 1).get(0).key();
+
+    assertThat(store.requeue(key)).isTrue();
+
+    StoreStats stats = store.stats();
+    assertThat(stats.events()).isEqualTo(3);
+    assertThat(stats.bytes()).isEqualTo(3L * EVENT_BYTES);
+    assertThat(stats.quarantinedEvents()).isEqualTo(2);
+    assertThat(stats.quarantinedBytes()).isEqualTo(2L * EVENT_BYTES);
+    Claim claim = store.claim(10);
+    assertThat(claim.events())
+        .extracting(StoredEvent::id)
+        .containsExactly(appended.get(1).id(), appended.get(3).id(), appended.get(0).id());
+    assertThat(claim.events().get(2).payload()).isEqualTo(appended.get(0).payload());
+    assertThat(claim.events().get(2).rejections()).isZero();
+    assertThat(store.quarantined(0, 10)).extracting(QuarantinedEvent::key).doesNotContain(key);
+    assertThat(store.requeue(key)).as("an entry requeued is gone").isFalse();
+  }
+
+  @Test
+  void deleteRemovesAQuarantinedEntryForGood() {
+    BackingStore store = store();
+    quarantineEvenOnes(store);
+    long key = store.quarantined(0, 1).get(0).key();
+
+    assertThat(store.deleteQuarantined(key, "operator: duplicate of a delivered event")).isTrue();
+
+    StoreStats stats = store.stats();
+    assertThat(stats.quarantinedEvents()).isEqualTo(2);
+    assertThat(stats.quarantinedBytes()).isEqualTo(2L * EVENT_BYTES);
+    assertThat(stats.events()).isEqualTo(2);
+    assertThat(store.quarantined(0, 10))
+        .hasSize(2)
+        .extracting(QuarantinedEvent::key)
+        .doesNotContain(key);
+    assertThat(store.deleteQuarantined(key, "again")).isFalse();
+    assertThat(store.requeue(key)).isFalse();
+  }
+
+  @Test
+  void rejectReturnsEventsToTheHeadAndCountsEachRefusal() {
+    BackingStore store = store();
+    store.append(events(0, 2));
+    Claim claim = store.claim(2);
+    StoredEvent refused = claim.events().get(0);
+    store.reject(claim.subset(List.of(refused.sequence())), "nack");
+    store.release(claim.subset(List.of(claim.events().get(1).sequence())), "timeout");
+
+    Claim again = store.claim(2);
+    assertThat(again.events()).extracting(StoredEvent::sequence).startsWith(refused.sequence());
+    assertThat(again.events().get(0).rejections()).isEqualTo(1);
+    assertThat(again.events().get(1).rejections()).as("a release is no refusal").isZero();
+    store.reject(again.subset(List.of(refused.sequence())), "returned");
+    store.release(again.subset(List.of(again.events().get(1).sequence())));
+
+    assertThat(store.claim(1).events().get(0).rejections()).isEqualTo(2);
+  }
+
   @Test
   void refusesABatchBeyondCapacityWholeAndAcceptsAgainOnceSpaceIsFreed() {
     BackingStore store = createStoreHolding(10);

@@ -64,6 +64,26 @@ public class ForwardingBackingStore implements BackingStore {
   }
 
   @Override
+  public void reject(Claim claim, String reason) {
+    delegate.reject(claim, reason);
+  }
+
+  @Override
+  public List<io.auditrelay.store.QuarantinedEvent> quarantined(long after, int limit) {
+    return delegate.quarantined(after, limit);
+  }
+
+  @Override
+  public boolean requeue(long key) {
+    return delegate.requeue(key);
+  }
+
+  @Override
+  public boolean deleteQuarantined(long key, String reason) {
+    return delegate.deleteQuarantined(key, reason);
+  }
+
+  @Override
   public StoreStats stats() {
     return delegate.stats();
   }

@@ -4,6 +4,7 @@ import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
+import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
@@ -68,6 +69,7 @@ public final class FileBackingStore implements BackingStore {
   private final Segments segments;
   private final AcknowledgedPosition position;
   private final Quarantine quarantine;
+  private final Rejections rejections;
   private final SegmentWriter writer;
   private final ReadCursor cursor;
   private final GroupCommit commit;
@@ -102,6 +104,7 @@ public final class FileBackingStore implements BackingStore {
       segments = recovered.segments();
       position = recovered.position();
       quarantine = Quarantine.open(directory.quarantine(), this.disk, settings.maxTotalSize());
+      rejections = Rejections.open(directory.path(), this.disk, position.watermark());
       writer =
           new SegmentWriter(
               segments,
@@ -432,7 +435,11 @@ public final class FileBackingStore implements BackingStore {
             "file store read failed in " + directory.path() + ": " + e, e);
       } finally {
         for (RecordCodec.Decoded record : read) {
-          StoredEvent event = new StoredEvent(record.sequence(), record.id(), record.payload());
+          StoredEvent event =
+              new StoredEvent(
+                  record.sequence(),
+                  new SerializedEvent(record.id(), record.payload()),
+                  rejections.of(record.sequence()));
           claimed.put(
               record.sequence(),
               new Entry(event, record.cumulativeBytes(), record.appendedAtMillis()));
@@ -454,6 +461,7 @@ public final class FileBackingStore implements BackingStore {
       }
       if (entry != null) {
         position.markDone(event.sequence(), entry.cumulative(), event.payload().length);
+        rejections.forget(event.sequence());
         any = true;
       }
     }
@@ -474,6 +482,82 @@ public final class FileBackingStore implements BackingStore {
         released.put(event.sequence(), entry);
       }
     }
+  }
+
+  /** Counts the refusal in the {@code rejections} file before the events return to the head. */
+  @Override
+  public synchronized void reject(Claim claim, String reason) {
+    List<Long> counted = new ArrayList<>();
+    for (StoredEvent event : claim.events()) {
+      if (claimed.containsKey(event.sequence())) {
+        counted.add(event.sequence());
+      }
+    }
+    rejections.count(counted);
+    for (long sequence : counted) {
+      Entry entry = claimed.remove(sequence);
+      StoredEvent event = entry.event();
+      released.put(
+          sequence,
+          new Entry(
+              new StoredEvent(sequence, event.event(), rejections.of(sequence)),
+              entry.cumulative(),
+              entry.appendedAt()));
+    }
+  }
+
+  @Override
+  public synchronized List<QuarantinedEvent> quarantined(long after, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, not " + limit);
+    }
+    return quarantine.list(after, limit);
+  }
+
+  /**
+   * Appends the event again (a new sequence, behind what waits), then deletes its quarantine file:
+   * a crash in between leaves it in both, to be delivered twice at worst, never lost.
+   */
+  @Override
+  public boolean requeue(long key) {
+    QuarantinedEvent entry;
+    synchronized (this) {
+      checkOpen();
+      entry = quarantine.read(key);
+    }
+    if (entry == null) {
+      return false;
+    }
+    if (!entry.requeueable()) {
+      throw new BackingStoreException(
+          "quarantine entry "
+              + key
+              + " of file store "
+              + directory.path()
+              + " is not a whole event ("
+              + entry.reason()
+              + "); it can only be dumped or deleted");
+    }
+    append(List.of(new SerializedEvent(entry.id(), entry.payload())));
+    synchronized (this) {
+      quarantine.remove(key); // false only when another caller requeued it meanwhile
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized boolean deleteQuarantined(long key, String reason) {
+    QuarantinedEvent entry = quarantine.read(key);
+    if (entry == null || !quarantine.remove(key)) {
+      return false;
+    }
+    log.warn(
+        "Deleted quarantine entry {} (event {}) of audit file store {}: {}",
+        key,
+        entry.id(),
+        directory.path(),
+        reason);
+    return true;
   }
 
   @Override

@@ -54,7 +54,8 @@ final class StoreDirectory implements AutoCloseable {
       ensureDirectory(path);
       ensureDirectory(path.resolve("segments"));
       ensureDirectory(path.resolve("quarantine"));
-      for (String name : List.of("LOCK", "position", "position.tmp")) {
+      for (String name :
+          List.of("LOCK", "position", "position.tmp", "rejections", "rejections.tmp")) {
         checkEntry(path.resolve(name));
       }
       for (String sub : List.of("segments", "quarantine")) {

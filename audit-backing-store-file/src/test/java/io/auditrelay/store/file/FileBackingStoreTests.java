@@ -9,6 +9,7 @@ import io.auditrelay.store.BackingStoreConformanceTests;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreRegistry;
 import io.auditrelay.store.Claim;
+import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreConfig;
 import io.auditrelay.store.StoredEvent;
@@ -326,6 +327,63 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     store.close();
     FileBackingStore reopened = open(dir);
     assertThat(ids(reopened.claim(100))).containsExactlyElementsOf(ids(appended));
+  }
+
+  /**
+   * Refusals counted toward quarantine and the quarantine itself survive a restart, and keys keep
+   * growing after a deletion. Fails on the code before: refusals were counted in memory only, and
+   * the quarantine could be neither listed, requeued nor deleted.
+   */
+  @Test
+  void keepsRefusalsAndTheQuarantineAcrossARestart() {
+    Path dir = dir();
+    FileBackingStore store = open(dir);
+    List<SerializedEvent> appended = events(0, 3);
+    store.append(appended);
+    Claim claim = store.claim(3);
+    // The refused event last: records done above the first waiting one come back after a restart.
+    store.quarantine(claim.subset(List.of(claim.events().get(0).sequence())), "returned");
+    store.quarantine(claim.subset(List.of(claim.events().get(1).sequence())), "returned");
+    store.reject(claim.subset(List.of(claim.events().get(2).sequence())), "nack");
+    long deleted = store.quarantined(0, 10).get(0).key();
+    assertThat(store.deleteQuarantined(deleted, "test")).isTrue();
+    store.close();
+
+    FileBackingStore reopened = open(dir);
+    assertThat(reopened.stats().quarantinedEvents()).isEqualTo(1);
+    Claim again = reopened.claim(10);
+    assertThat(again.events()).extracting(StoredEvent::rejections).containsExactly(1);
+    reopened.quarantine(again, "returned");
+    assertThat(reopened.quarantined(0, 10))
+        .extracting(QuarantinedEvent::id)
+        .containsExactly(appended.get(1).id(), appended.get(2).id());
+    assertThat(reopened.quarantined(0, 10))
+        .extracting(QuarantinedEvent::key)
+        .isSorted()
+        .doesNotContain(deleted);
+    assertThat(reopened.requeue(reopened.quarantined(0, 1).get(0).key())).isTrue();
+    assertThat(ids(reopened.claim(10))).containsExactly(appended.get(1).id());
+  }
+
+  /** A record found corrupt is kept and listed, but cannot be requeued: only dumped or deleted. */
+  @Test
+  void refusesToRequeueARecordThatIsNotAWholeEvent() throws Exception {
+    Path dir = dir();
+    FileBackingStore store = open(dir);
+    store.close();
+    Files.write(
+        dir.resolve("quarantine").resolve("000000000007.rec"),
+        "corrupt record at segment 1 offset 40: checksum mismatch\n{\"broken\""
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    FileBackingStore reopened = open(dir);
+    QuarantinedEvent corrupt = reopened.quarantined(0, 10).get(0);
+    assertThat(corrupt.id()).isNull();
+    assertThat(corrupt.requeueable()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> reopened.requeue(corrupt.key()))
+        .hasMessageContaining("is not a whole event")
+        .hasMessageContaining("can only be dumped or deleted");
+    assertThat(reopened.deleteQuarantined(corrupt.key(), "operator")).isTrue();
+    assertThat(reopened.stats().quarantinedEvents()).isZero();
   }
 
   @Test

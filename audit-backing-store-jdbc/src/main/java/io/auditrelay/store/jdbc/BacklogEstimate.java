@@ -76,6 +76,12 @@ final class BacklogEstimate {
     quarantinedBytes += payloadBytes;
   }
 
+  /** Quarantined events deleted for good. */
+  synchronized void deletedFromQuarantine(long count, long payloadBytes) {
+    quarantinedEvents -= count;
+    quarantinedBytes -= payloadBytes;
+  }
+
   /** The current content; queries the tables when the estimate is due or incomplete. */
   StoreStats stats() {
     boolean due;

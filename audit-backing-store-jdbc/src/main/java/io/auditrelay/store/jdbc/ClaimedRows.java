@@ -1,5 +1,6 @@
 package io.auditrelay.store.jdbc;
 
+import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoredEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
- * Reads claimed rows (columns seq, event_id, payload, payload_bytes, payload_crc) and tells the
- * readable ones from those whose payload changed or is NULL. Not thread-safe: one per read.
+ * Reads claimed rows (columns seq, event_id, payload, payload_bytes, payload_crc, attempts) and
+ * tells the readable ones from those whose payload changed or is NULL. Not thread-safe: one per
+ * read.
  */
 final class ClaimedRows implements RowCallbackHandler {
 
@@ -26,6 +28,7 @@ final class ClaimedRows implements RowCallbackHandler {
     String text = rows.getString(3);
     int length = rows.getInt(4);
     long crc = rows.getLong(5);
+    int refusals = rows.getInt(6);
     byte[] payload = Payloads.bytes(text == null ? "" : text);
     // As long as the row says, so that the quarantine counts what the backlog counted.
     StoredEvent asCounted = new StoredEvent(sequence, id == null ? "" : id, new byte[length]);
@@ -33,7 +36,7 @@ final class ClaimedRows implements RowCallbackHandler {
     if (damage != null) {
       corrupt.put(asCounted, damage);
     } else {
-      readable.add(new StoredEvent(sequence, id == null ? "" : id, payload));
+      readable.add(new StoredEvent(sequence, new SerializedEvent(id, payload), refusals));
     }
   }
 

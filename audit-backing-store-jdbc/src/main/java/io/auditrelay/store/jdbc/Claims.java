@@ -15,8 +15,10 @@ interface Claims {
   /** Deletes delivered rows; durable when this returns. */
   void acknowledge(Claim claim);
 
-  /** Returns rows to the head, counting an attempt with {@code reason}. */
-  void release(Claim claim, String reason);
+  /**
+   * Returns rows to the head with {@code reason}, counting a broker refusal when {@code refused}.
+   */
+  void release(Claim claim, String reason, boolean refused);
 
   /** Moves rows to the quarantine table with {@code reason}. */
   void quarantine(Claim claim, String reason);

@@ -1,10 +1,14 @@
 package io.auditrelay.store.jdbc;
 
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.StoredEvent;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -167,21 +171,134 @@ final class EventTable {
     return deleted == null ? 0 : deleted;
   }
 
-  /** Counts a failed attempt and keeps its reason (and ends a lease of {@code owner}). */
+  /**
+   * Keeps the reason of a failed attempt, counting a broker refusal when {@code refused} (and ends
+   * a lease of {@code owner}).
+   */
   void countAttempt(
-      JdbcOperations jdbc, List<StoredEvent> events, String reason, @Nullable String owner) {
+      JdbcOperations jdbc,
+      List<StoredEvent> events,
+      String reason,
+      boolean refused,
+      @Nullable String owner) {
     String error = truncate(reason, MAX_ERROR_LENGTH);
     jdbc.batchUpdate(
         sql.countAttempt(owner != null),
         rowsOf(
             events,
             (statement, event) -> {
-              statement.setString(1, error);
-              statement.setLong(2, event.sequence());
+              statement.setInt(1, refused ? 1 : 0);
+              statement.setString(2, error);
+              statement.setLong(3, event.sequence());
               if (owner != null) {
-                statement.setString(3, owner);
+                statement.setString(4, owner);
               }
             }));
+  }
+
+  /** A page of the quarantine, oldest first. */
+  List<QuarantinedEvent> quarantined(long after, int limit) {
+    return database.inTransaction(
+        jdbc -> jdbc.query(sql.quarantinePage(), EventTable::quarantined, after, limit));
+  }
+
+  /**
+   * Inserts a quarantined event again (a new sequence, behind what waits) and deletes it from the
+   * quarantine, in one transaction; false when there is no such row.
+   */
+  boolean requeue(long key) {
+    long now = clock.millis();
+    estimate.beginChange();
+    try {
+      return requeueRow(key, now);
+    } finally {
+      estimate.endChange();
+    }
+  }
+
+  private boolean requeueRow(long key, long now) {
+    QuarantinedEvent requeued =
+        database.inTransaction(
+            jdbc -> {
+              List<QuarantinedEvent> rows =
+                  jdbc.query(sql.quarantinedRow(), EventTable::quarantined, key);
+              if (rows.isEmpty()) {
+                return null;
+              }
+              QuarantinedEvent entry = rows.get(0);
+              if (!entry.requeueable()) {
+                throw new BackingStoreException(
+                    "quarantined row "
+                        + key
+                        + " of audit table "
+                        + tableName
+                        + " is not a whole event ("
+                        + entry.reason()
+                        + "); it can only be dumped or deleted");
+              }
+              SerializedEvent event = new SerializedEvent(entry.id(), entry.payload());
+              insert(
+                  jdbc,
+                  List.of(event),
+                  List.of(new String(entry.payload(), StandardCharsets.UTF_8)),
+                  now,
+                  1);
+              jdbc.update(sql.deleteQuarantined(), key);
+              return entry;
+            });
+    if (requeued == null) {
+      return false;
+    }
+    // Out of the quarantine, back to the waiting events: a quarantine in reverse.
+    estimate.quarantined(-1, -requeued.payload().length);
+    return true;
+  }
+
+  /** Deletes a quarantined row; false when there is none. */
+  boolean deleteQuarantined(long key, String reason) {
+    estimate.beginChange();
+    try {
+      return deleteRow(key, reason);
+    } finally {
+      estimate.endChange();
+    }
+  }
+
+  private boolean deleteRow(long key, String reason) {
+    QuarantinedEvent deleted =
+        database.inTransaction(
+            jdbc -> {
+              List<QuarantinedEvent> rows =
+                  jdbc.query(sql.quarantinedRow(), EventTable::quarantined, key);
+              if (rows.isEmpty()) {
+                return null;
+              }
+              jdbc.update(sql.deleteQuarantined(), key);
+              return rows.get(0);
+            });
+    if (deleted == null) {
+      return false;
+    }
+    estimate.deletedFromQuarantine(1, deleted.payload().length);
+    log.warn(
+        "Deleted quarantined row {} (event {}) of audit table {}: {}",
+        key,
+        deleted.id(),
+        tableName,
+        reason);
+    return true;
+  }
+
+  private static QuarantinedEvent quarantined(ResultSet rows, int row) throws SQLException {
+    long at = rows.getLong(5);
+    boolean noTime = rows.wasNull();
+    String payload = rows.getString(3);
+    return new QuarantinedEvent(
+        rows.getLong(1),
+        rows.getString(2),
+        rows.getString(4),
+        noTime ? null : Instant.ofEpochMilli(at),
+        payload == null ? new byte[0] : Payloads.bytes(payload));
   }
 
   /** Copies rows to the quarantine table and deletes them, in the given transaction. */
@@ -221,7 +338,8 @@ final class EventTable {
     estimate.beginChange();
     try {
       for (Map.Entry<StoredEvent, String> row : corrupt.entrySet()) {
-        moveToQuarantine(jdbc, List.of(row.getKey()), row.getValue(), owner);
+        moveToQuarantine(
+            jdbc, List.of(row.getKey()), QuarantinedEvent.CORRUPT + row.getValue(), owner);
       }
       try {
         commit.run();

@@ -3,6 +3,7 @@ package io.auditrelay.store.jdbc;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
+import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
@@ -199,14 +200,62 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     release(claim, "released");
   }
 
-  /** Returns the events to the head, counting one attempt and keeping {@code reason}. */
+  /** Returns the events to the head, keeping {@code reason} as their last error. */
   @Override
   public void release(Claim claim, String reason) {
+    release(claim, reason, false);
+  }
+
+  /** Returns the events to the head, counting a refusal in their {@code attempts} column. */
+  @Override
+  public void reject(Claim claim, String reason) {
+    release(claim, reason, true);
+  }
+
+  private void release(Claim claim, String reason, boolean refused) {
     if (!claim.isEmpty()) {
       synchronized (claimLock) {
         ensureOpen();
-        claims.release(claim, reason);
+        claims.release(claim, reason, refused);
       }
+    }
+  }
+
+  @Override
+  public List<QuarantinedEvent> quarantined(long after, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, not " + limit);
+    }
+    ensureOpen();
+    try {
+      return rows.quarantined(after, limit);
+    } catch (DataAccessException e) {
+      throw SqlFailures.failure(rows.tableName(), "listing the quarantine", e);
+    }
+  }
+
+  /** Inserts the event again under a new sequence, behind what waits, within the capacity. */
+  @Override
+  public boolean requeue(long key) {
+    ensureOpen();
+    appendLock.lock();
+    try {
+      ensureCapacity(1);
+      return rows.requeue(key);
+    } catch (DataAccessException e) {
+      throw SqlFailures.failure(rows.tableName(), "requeueing quarantined row " + key, e);
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean deleteQuarantined(long key, String reason) {
+    ensureOpen();
+    try {
+      return rows.deleteQuarantined(key, reason);
+    } catch (DataAccessException e) {
+      throw SqlFailures.failure(rows.tableName(), "deleting quarantined row " + key, e);
     }
   }
 

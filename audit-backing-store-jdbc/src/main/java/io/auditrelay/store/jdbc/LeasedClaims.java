@@ -79,14 +79,14 @@ final class LeasedClaims implements Claims {
   }
 
   @Override
-  public void release(Claim claim, String reason) {
+  public void release(Claim claim, String reason, boolean refused) {
     for (Map.Entry<String, List<StoredEvent>> lease : byOwner(claim).entrySet()) {
       List<StoredEvent> events = lease.getValue();
       try {
         rows.database()
             .inTransaction(
                 jdbc -> {
-                  rows.countAttempt(jdbc, events, reason, lease.getKey());
+                  rows.countAttempt(jdbc, events, reason, refused, lease.getKey());
                   return null;
                 });
       } catch (DataAccessException e) {

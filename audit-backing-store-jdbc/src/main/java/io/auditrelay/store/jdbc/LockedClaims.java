@@ -102,14 +102,14 @@ final class LockedClaims implements Claims {
   }
 
   @Override
-  public void release(Claim claim, String reason) {
+  public void release(Claim claim, String reason, boolean refused) {
     // Events of an ended claim transaction are back in the queue already.
     for (Map.Entry<OpenClaim, List<StoredEvent>> part :
         byTransaction(claim, new ArrayList<>()).entrySet()) {
       OpenClaim transaction = part.getKey();
       List<StoredEvent> events = part.getValue();
       try {
-        rows.countAttempt(transaction.jdbc(), events, reason, null);
+        rows.countAttempt(transaction.jdbc(), events, reason, refused, null);
       } catch (DataAccessException e) {
         // The attempt is not counted; the rows return to the head with the rollback.
         forget(transaction);

@@ -5,6 +5,12 @@ final class SqlStatements {
 
   private static final String COLUMNS = "seq, event_id, payload, payload_bytes, payload_crc";
 
+  /** What a claim reads: the row, and the broker refusals counted for it. */
+  private static final String CLAIM_COLUMNS = COLUMNS + ", attempts";
+
+  /** What a quarantine listing reads. */
+  private static final String QUARANTINE_COLUMNS = "seq, event_id, payload, reason, quarantined_at";
+
   private final String table;
   private final String quarantine;
 
@@ -41,7 +47,7 @@ final class SqlStatements {
    */
   String claim() {
     return "SELECT "
-        + COLUMNS
+        + CLAIM_COLUMNS
         + " FROM "
         + table
         + " WHERE seq <= ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
@@ -75,11 +81,14 @@ final class SqlStatements {
     return "DELETE FROM " + table + " WHERE seq = ?" + owner(leased);
   }
 
-  /** Parameters: last error, sequence (, lease owner). A leased row's lease ends. */
+  /**
+   * Parameters: refusals to add (0 or 1), last error, sequence (, lease owner). A leased row's
+   * lease ends.
+   */
   String countAttempt(boolean leased) {
     return "UPDATE "
         + table
-        + " SET attempts = attempts + 1, last_error = ?"
+        + " SET attempts = attempts + ?, last_error = ?"
         + (leased ? ", lease_owner = NULL, lease_until = NULL" : "")
         + " WHERE seq = ?"
         + owner(leased);
@@ -114,11 +123,30 @@ final class SqlStatements {
 
   /** The rows of one lease. Parameter: owner. */
   String leased() {
-    return "SELECT " + COLUMNS + " FROM " + table + " WHERE lease_owner = ? ORDER BY seq";
+    return "SELECT " + CLAIM_COLUMNS + " FROM " + table + " WHERE lease_owner = ? ORDER BY seq";
   }
 
   private static String owner(boolean leased) {
     return leased ? " AND lease_owner = ?" : "";
+  }
+
+  /** A page of the quarantine. Parameters: after this sequence, most rows. */
+  String quarantinePage() {
+    return "SELECT "
+        + QUARANTINE_COLUMNS
+        + " FROM "
+        + quarantine
+        + " WHERE seq > ? ORDER BY seq LIMIT ?";
+  }
+
+  /** One quarantined row, locked until the transaction ends. Parameter: sequence. */
+  String quarantinedRow() {
+    return "SELECT " + QUARANTINE_COLUMNS + " FROM " + quarantine + " WHERE seq = ? FOR UPDATE";
+  }
+
+  /** Parameter: sequence. */
+  String deleteQuarantined() {
+    return "DELETE FROM " + quarantine + " WHERE seq = ?";
   }
 
   /** Every waiting row in sequence order, read without locks (the operator CLI). */

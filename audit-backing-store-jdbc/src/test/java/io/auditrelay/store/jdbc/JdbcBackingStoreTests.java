@@ -369,17 +369,24 @@ class JdbcBackingStoreTests {
 
   @ParameterizedTest
   @MethodSource("databases")
-  void keepsAttemptsAndTheLastErrorOfReleasedEvents(TestDatabase database) {
+  void keepsRefusalsAcrossARestartAndTheLastErrorOfEveryFailure(TestDatabase database) {
+    // Fails on the code before: every release counted an attempt, and the drain counted refusals
+    // toward quarantine in memory only, from zero after each restart.
     String table = TestDatabase.uniqueTable("attempts");
     BackingStore store = open(database, table);
     store.append(events(0, 1));
 
     store.release(store.claim(1), "timeout");
-    store.release(store.claim(1), "nack");
+    store.reject(store.claim(1), "nack");
+    store.reject(store.claim(1), "returned");
 
     assertThat(single(database, "SELECT attempts FROM " + database.quote(table))).isEqualTo("2");
     assertThat(single(database, "SELECT last_error FROM " + database.quote(table)))
-        .isEqualTo("nack");
+        .isEqualTo("returned");
+    store.close();
+    try (BackingStore reopened = database.open(table, Map.of())) {
+      assertThat(reopened.claim(1).events().get(0).rejections()).isEqualTo(2);
+    }
   }
 
   @ParameterizedTest

@@ -4,13 +4,13 @@ import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
+import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreStats;
 import io.auditrelay.store.StoredEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +34,7 @@ public final class MemoryBackingStore implements BackingStore {
   private final Clock clock;
   private final TreeMap<Long, Entry> ready = new TreeMap<>();
   private final TreeMap<Long, Entry> claimed = new TreeMap<>();
-  private final Map<Long, StoredEvent> quarantined = new HashMap<>();
+  private final TreeMap<Long, QuarantinedEvent> quarantined = new TreeMap<>();
   private long nextSequence = 1;
   private long bytes;
   private long quarantinedBytes;
@@ -160,23 +160,71 @@ public final class MemoryBackingStore implements BackingStore {
     }
   }
 
+  /** Counts the refusal with the event, in memory like everything else here. */
+  @Override
+  public synchronized void reject(Claim claim, String reason) {
+    for (StoredEvent event : claim.events()) {
+      Entry entry = claimed.remove(event.sequence());
+      if (entry != null) {
+        StoredEvent counted =
+            new StoredEvent(
+                event.sequence(), entry.event().event(), entry.event().rejections() + 1);
+        ready.put(event.sequence(), new Entry(counted, entry.appendedAt()));
+      }
+    }
+  }
+
   @Override
   public synchronized void quarantine(Claim claim, String reason) {
+    Instant now = clock.instant();
     for (StoredEvent event : claim.events()) {
       Entry entry = claimed.remove(event.sequence());
       if (entry != null) {
         bytes -= entry.event().payload().length;
-        quarantined.put(event.sequence(), entry.event());
+        quarantined.put(
+            event.sequence(),
+            new QuarantinedEvent(event.sequence(), event.id(), reason, now, event.payload()));
         quarantinedBytes += entry.event().payload().length;
       }
     }
   }
 
-  /** The quarantined events, oldest first; for operators and tests. */
-  public synchronized List<StoredEvent> quarantined() {
-    return quarantined.values().stream()
-        .sorted(java.util.Comparator.comparingLong(StoredEvent::sequence))
-        .toList();
+  @Override
+  public synchronized List<QuarantinedEvent> quarantined(long after, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, not " + limit);
+    }
+    return quarantined.tailMap(after, false).values().stream().limit(limit).toList();
+  }
+
+  /** Appends the event again under a new sequence: behind what waits now. */
+  @Override
+  public synchronized boolean requeue(long key) {
+    checkOpen();
+    QuarantinedEvent entry = quarantined.get(key);
+    if (entry == null) {
+      return false;
+    }
+    quarantined.remove(key);
+    quarantinedBytes -= entry.payload().length;
+    long sequence = nextSequence++;
+    ready.put(
+        sequence,
+        new Entry(
+            new StoredEvent(sequence, new SerializedEvent(entry.id(), entry.payload())),
+            clock.instant()));
+    bytes += entry.payload().length;
+    return true;
+  }
+
+  @Override
+  public synchronized boolean deleteQuarantined(long key, String reason) {
+    QuarantinedEvent entry = quarantined.remove(key);
+    if (entry == null) {
+      return false;
+    }
+    quarantinedBytes -= entry.payload().length;
+    return true;
   }
 
   @Override

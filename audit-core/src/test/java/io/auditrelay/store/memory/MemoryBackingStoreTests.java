@@ -39,7 +39,7 @@ class MemoryBackingStoreTests extends BackingStoreConformanceTests {
     Claim claim = store.claim(1);
     store.quarantine(claim, "test");
 
-    assertThat(store.quarantined()).hasSize(1);
+    assertThat(store.quarantined(0, 10)).hasSize(1);
     assertThatThrownBy(() -> store.append(events(3, 1))).hasMessageContaining("max_events=3");
   }
 
