@@ -127,8 +127,10 @@ final class BacklogEstimate {
         waiting,
         waiting == 0 ? 0 : Math.max(0, bytes),
         waiting == 0 ? null : oldest,
-        quarantinedEvents,
-        quarantinedBytes);
+        // Another instance, or an operator's SQL, may have changed the quarantine since the last
+        // exact count: an estimate never goes below nothing.
+        Math.max(0, quarantinedEvents),
+        quarantinedEvents <= 0 ? 0 : Math.max(0, quarantinedBytes));
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.auditrelay.boot.autoconfigure;
 
 import io.auditrelay.boot.health.AuditHealthIndicator;
+import io.auditrelay.boot.health.TamperedAcknowledgements;
 import io.auditrelay.core.Auditor;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,7 +24,10 @@ public final class AuditHealthAutoConfiguration {
 
   @Bean(name = "auditHealthIndicator")
   @ConditionalOnMissingBean(name = "auditHealthIndicator")
-  AuditHealthIndicator auditHealthIndicator(Auditor auditor, AuditProperties properties) {
+  AuditHealthIndicator auditHealthIndicator(
+      Auditor auditor,
+      AuditProperties properties,
+      ObjectProvider<TamperedAcknowledgements> acknowledgements) {
     AuditProperties.Health health = properties.getHealth();
     String status = health.getThresholdStatus().trim().toUpperCase(java.util.Locale.ROOT);
     if (!status.equals("DOWN") && !status.equals("OUT_OF_SERVICE")) {
@@ -36,6 +41,7 @@ public final class AuditHealthAutoConfiguration {
         auditor,
         Clock.systemUTC(),
         new AuditHealthIndicator.Thresholds(
-            health.getMaxOldestAge(), health.getMaxBacklogEvents(), new Status(status)));
+            health.getMaxOldestAge(), health.getMaxBacklogEvents(), new Status(status)),
+        acknowledgements.getIfAvailable(TamperedAcknowledgements::new));
   }
 }

@@ -17,13 +17,15 @@ import org.springframework.boot.health.contributor.Status;
  * they allow reports their status (DOWN or OUT_OF_SERVICE) with the detail {@code
  * thresholdExceeded}. Details: mode, store type, backlog events and bytes, oldest age in seconds,
  * quarantined events, queued events, broker connected, and with integrity the stream, epoch, key
- * id, public key and the events found tampered with. Never shows a secret.
+ * id, public key and the events found tampered with (and those of them no operator acknowledged
+ * yet). Never shows a secret.
  */
 public final class AuditHealthIndicator extends AbstractHealthIndicator {
 
   private final Auditor auditor;
   private final Clock clock;
   private final Thresholds thresholds;
+  private final TamperedAcknowledgements tampered;
 
   /** An indicator without backlog thresholds. */
   public AuditHealthIndicator(Auditor auditor, Clock clock) {
@@ -31,10 +33,20 @@ public final class AuditHealthIndicator extends AbstractHealthIndicator {
   }
 
   public AuditHealthIndicator(Auditor auditor, Clock clock, Thresholds thresholds) {
+    this(auditor, clock, thresholds, new TamperedAcknowledgements());
+  }
+
+  /**
+   * An indicator that shows the tampered events found since start that nobody acknowledged through
+   * {@code tampered} (the {@code auditrelay} endpoint's {@code acknowledge-tampered}).
+   */
+  public AuditHealthIndicator(
+      Auditor auditor, Clock clock, Thresholds thresholds, TamperedAcknowledgements tampered) {
     super("Audit health check failed");
     this.auditor = auditor;
     this.clock = clock;
     this.thresholds = thresholds;
+    this.tampered = tampered;
   }
 
   /**
@@ -116,6 +128,7 @@ public final class AuditHealthIndicator extends AbstractHealthIndicator {
         integrity.put("publicKey", trail.publicKeyPem());
       }
       integrity.put("tamperedEvents", trail.tamperedEvents());
+      integrity.put("tamperedUnacknowledged", tampered.unacknowledged(trail.tamperedEvents()));
       builder.withDetail("integrity", integrity);
     }
   }
