@@ -1,6 +1,10 @@
 package io.auditrelay.store.file;
 
 import io.auditrelay.integrity.ChainLinks;
+import io.auditrelay.store.BackingStoreException;
+import io.auditrelay.store.QuarantineCommands;
+import io.auditrelay.store.QuarantinedEvent;
+import io.auditrelay.store.StoreParams;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -22,12 +27,17 @@ import java.util.stream.Stream;
  * java -cp audit-backing-store-file.jar:audit-core.jar io.auditrelay.store.file.FileStoreCli stats  DIR
  * java -cp … io.auditrelay.store.file.FileStoreCli dump   DIR     # waiting events as JSON lines
  * java -cp … io.auditrelay.store.file.FileStoreCli verify DIR     # exit 0 OK, 1 CORRUPT or TAMPERED
+ * java -cp … io.auditrelay.store.file.FileStoreCli list   DIR     # the quarantine, one line each
+ * java -cp … io.auditrelay.store.file.FileStoreCli requeue DIR KEY|all
+ * java -cp … io.auditrelay.store.file.FileStoreCli delete DIR KEY REASON
  * </pre>
  *
- * Read-only: it never takes the directory's lock, never truncates or deletes, so it may inspect a
- * directory that a running service holds. What it prints is then a snapshot; a last line that is
- * still being written shows up as an unterminated tail, which {@code verify} reports but does not
- * count as corruption.
+ * {@code stats}, {@code dump}, {@code verify} and {@code list} read only: they never take the
+ * directory's lock, never truncate or delete, so they may inspect a directory that a running
+ * service holds. What they print is then a snapshot; a last line that is still being written shows
+ * up as an unterminated tail, which {@code verify} reports but does not count as corruption. {@code
+ * requeue} and {@code delete} open the store, which takes its lock: they refuse while a service
+ * holds the directory (stop it, or use the service's {@code /actuator/auditrelay}).
  */
 public final class FileStoreCli {
 
@@ -39,15 +49,49 @@ public final class FileStoreCli {
 
   /** Runs a command; returns the exit code. */
   static int run(String[] args, PrintStream out) throws IOException {
-    if (args.length != 2 || !List.of("stats", "dump", "verify").contains(args[0])) {
-      out.println("usage: FileStoreCli stats|dump|verify DIRECTORY");
+    boolean inspect = args.length == 2 && List.of("stats", "dump", "verify").contains(args[0]);
+    if (!inspect && (args.length < 2 || !QuarantineCommands.VERBS.contains(args[0]))) {
+      out.println(
+          "usage: FileStoreCli stats|dump|verify DIRECTORY, or FileStoreCli VERB DIRECTORY ... with"
+              + " VERB "
+              + QuarantineCommands.USAGE);
       return 2;
     }
-    Path dir = Path.of(args[1]);
+    Path dir = Path.of(args[1]).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir.resolve("segments"))
         || !Files.isDirectory(dir.resolve("quarantine"))) {
       out.println(dir + " is not a file store directory (no segments/ and quarantine/ in it)");
       return 2;
+    }
+    if (args[0].equals("list") && args.length == 2) {
+      // Read-only, without the lock: beside a running service too.
+      long after = 0;
+      List<QuarantinedEvent> page;
+      Quarantine quarantine = Quarantine.open(dir.resolve("quarantine"), Disk.REAL, 0);
+      do {
+        page = quarantine.list(after, 500);
+        for (QuarantinedEvent entry : page) {
+          after = entry.key();
+          QuarantineCommands.print(entry, out);
+        }
+      } while (!page.isEmpty());
+      return 0;
+    }
+    if (!inspect) {
+      try {
+        return QuarantineCommands.run(
+            args[0],
+            List.of(args).subList(2, args.length),
+            () ->
+                new FileBackingStoreFactory()
+                    .create(
+                        new StoreParams(
+                            "FileStoreCli", "file", Map.of("directory", dir.toString()))),
+            out);
+      } catch (BackingStoreException e) {
+        out.println(e.getMessage() + " (stop the service that holds it first)");
+        return 2;
+      }
     }
     Scan scan = Scan.of(dir);
     switch (args[0]) {

@@ -78,4 +78,57 @@ class FileStoreCliTests {
         .startsWith("2\n")
         .contains("is not a file store directory");
   }
+
+  /**
+   * {@code list} reads the quarantine of a directory a running store holds; {@code requeue} and
+   * {@code delete} refuse until it stopped, then work. Fails on the code before: the CLI knew
+   * stats, dump and verify only.
+   */
+  @Test
+  void listsTheQuarantineOfARunningStoreAndRequeuesAndDeletesOnceItStopped() throws Exception {
+    Path dir = tmp.resolve("store");
+    List<SerializedEvent> events = BackingStoreConformanceTests.events(0, 2);
+    long first;
+    long second;
+    try (FileBackingStore store = TestFileStores.open(dir)) {
+      store.append(events);
+      io.auditrelay.store.Claim claim = store.claim(2);
+      store.quarantine(claim.subset(List.of(claim.events().get(0).sequence())), "returned");
+      store.quarantine(claim.subset(List.of(claim.events().get(1).sequence())), "returned");
+      List<io.auditrelay.store.QuarantinedEvent> entries = store.quarantined(0, 10);
+      first = entries.get(0).key();
+      second = entries.get(1).key();
+
+      String list = run("list", dir.toString());
+      assertThat(list.lines().toList())
+          .containsExactly(
+              "0",
+              first
+                  + " "
+                  + events.get(0).id()
+                  + " 200 requeueable event "
+                  + events.get(0).id()
+                  + " sequence 1: returned",
+              second
+                  + " "
+                  + events.get(1).id()
+                  + " 200 requeueable event "
+                  + events.get(1).id()
+                  + " sequence 2: returned");
+      assertThat(run("requeue", dir.toString(), Long.toString(first)))
+          .startsWith("2\n")
+          .contains("in use by another store")
+          .contains("stop the service that holds it first");
+    }
+
+    assertThat(run("requeue", dir.toString(), Long.toString(first)))
+        .isEqualTo("0\nrequeued " + first + "\n");
+    assertThat(run("delete", dir.toString(), Long.toString(second), "a duplicate"))
+        .isEqualTo("0\ndeleted " + second + "\n");
+    assertThat(run("delete", dir.toString(), "x", "y")).startsWith("2\nusage:");
+    try (FileBackingStore store = TestFileStores.open(dir)) {
+      assertThat(store.quarantined(0, 10)).isEmpty();
+      assertThat(store.claim(10).events().get(0).id()).isEqualTo(events.get(0).id());
+    }
+  }
 }

@@ -2,6 +2,8 @@ package io.auditrelay.store.jdbc;
 
 import io.auditrelay.integrity.ChainLinks;
 import io.auditrelay.secrets.Secrets;
+import io.auditrelay.store.QuarantineCommands;
+import io.auditrelay.store.StoreParams;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * AUDIT_STORE_JDBC_USER=… AUDIT_STORE_JDBC_PASSWORD=… \
  * java -cp audit-backing-store-jdbc.jar:audit-core.jar:spring-jdbc.jar:…:DRIVER.jar \
- *   io.auditrelay.store.jdbc.SqlStoreCli stats|dump|verify JDBC_URL [TABLE]
+ *   io.auditrelay.store.jdbc.SqlStoreCli stats|dump|verify|list JDBC_URL [TABLE]
+ * java … SqlStoreCli requeue JDBC_URL TABLE KEY|all
+ * java … SqlStoreCli delete  JDBC_URL TABLE KEY REASON
  * </pre>
  *
  * {@code TABLE} is the store's {@code table_name} (default {@code audit_events}). The user and
@@ -30,7 +34,10 @@ import org.jspecify.annotations.Nullable;
  * inspect tables that running services drain; what it prints is then a snapshot. {@code verify}
  * reports {@code OK} (exit 0), or {@code CORRUPT} (a row whose payload does not match its length or
  * checksum) and {@code TAMPERED} (the integrity chain shows a row altered, reordered or replayed)
- * with the row of each problem (exit 1). Exit 2: usage, or the database cannot be read.
+ * with the row of each problem (exit 1). Exit 2: usage, or the database cannot be read. {@code
+ * list}, {@code requeue} and {@code delete} work on the quarantine table through the store itself,
+ * in transactions, so they are safe beside running services; a requeued event is delivered by
+ * whichever instance drains next.
  */
 public final class SqlStoreCli {
 
@@ -42,12 +49,18 @@ public final class SqlStoreCli {
 
   /** Runs a command with the environment {@code env}; returns the exit code. */
   static int run(String[] args, PrintStream out, Map<String, String> env) {
+    if (args.length >= 2
+        && QuarantineCommands.VERBS.contains(args[0])
+        && args[1].startsWith("jdbc:")) {
+      return quarantine(args, out, env);
+    }
     if (args.length < 2
         || args.length > 3
         || !List.of("stats", "dump", "verify").contains(args[0])
         || !args[1].startsWith("jdbc:")) {
       out.println(
-          "usage: SqlStoreCli stats|dump|verify JDBC_URL [TABLE]"
+          "usage: SqlStoreCli stats|dump|verify|list JDBC_URL [TABLE], SqlStoreCli requeue"
+              + " JDBC_URL TABLE KEY|all, SqlStoreCli delete JDBC_URL TABLE KEY REASON"
               + " (user and password from AUDIT_STORE_JDBC_USER and AUDIT_STORE_JDBC_PASSWORD)");
       return 2;
     }
@@ -88,6 +101,44 @@ public final class SqlStoreCli {
               + Secrets.maskUrl(args[1])
               + ": "
               + Secrets.maskUrl(String.valueOf(e.getMessage())));
+      return 2;
+    }
+  }
+
+  /**
+   * The quarantine verbs: {@code list JDBC_URL [TABLE]}, {@code requeue JDBC_URL TABLE KEY|all},
+   * {@code delete JDBC_URL TABLE KEY REASON}, through the store without migrating anything.
+   */
+  private static int quarantine(String[] args, PrintStream out, Map<String, String> env) {
+    boolean list = args[0].equals("list");
+    String table = args.length >= 3 ? args[2] : list ? JdbcBackingStoreFactory.DEFAULT_TABLE : null;
+    if (table == null || !JdbcBackingStoreFactory.isTableName(table) || (list && args.length > 3)) {
+      out.println(
+          "usage: SqlStoreCli list JDBC_URL [TABLE], SqlStoreCli requeue JDBC_URL TABLE KEY|all,"
+              + " SqlStoreCli delete JDBC_URL TABLE KEY REASON");
+      return 2;
+    }
+    Map<String, Object> params = new java.util.LinkedHashMap<>();
+    params.put("url", args[1]);
+    params.put("table_name", table);
+    params.put("skip_migration", true);
+    params.put("pool_size", 1);
+    if (env.get("AUDIT_STORE_JDBC_USER") != null) {
+      params.put("username", env.get("AUDIT_STORE_JDBC_USER"));
+    }
+    if (env.get("AUDIT_STORE_JDBC_PASSWORD") != null) {
+      params.put("password", env.get("AUDIT_STORE_JDBC_PASSWORD"));
+    }
+    try {
+      return QuarantineCommands.run(
+          args[0],
+          List.of(args).subList(Math.min(3, args.length), args.length),
+          () ->
+              new JdbcBackingStoreFactory()
+                  .create(new StoreParams("SqlStoreCli", JdbcBackingStoreFactory.TYPE, params)),
+          out);
+    } catch (RuntimeException e) {
+      out.println("cannot use the store: " + Secrets.maskUrl(String.valueOf(e.getMessage())));
       return 2;
     }
   }
