@@ -8,6 +8,7 @@ import io.auditrelay.store.memory.MemoryBackingStore;
 import io.auditrelay.store.memory.MemoryBackingStoreFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -58,6 +59,7 @@ public final class AuditorBuilder {
   private boolean closeStore = true;
   private Clock clock = Clock.systemUTC();
   private @Nullable MeterRegistry meterRegistry;
+  private @Nullable ObservationRegistry observationRegistry;
   private String name = "default";
   private DeliveryMode deliveryMode = DeliveryMode.BUFFER_ON_FAILURE;
   private int queueCapacity = 10_000;
@@ -236,6 +238,17 @@ public final class AuditorBuilder {
     return this;
   }
 
+  /**
+   * Registry of the observations {@code audit.record} (around each {@code record()}) and {@code
+   * audit.publish} (around each publish of a batch); with tracing handlers in it, the trace context
+   * of {@code record()} travels with the event and is sent as message headers ({@code traceparent},
+   * {@code tracestate}). Default: none.
+   */
+  public AuditorBuilder observationRegistry(ObservationRegistry observationRegistry) {
+    this.observationRegistry = observationRegistry;
+    return this;
+  }
+
   /** Registry for the {@code audit.*} meters; default a private simple registry. */
   public AuditorBuilder meterRegistry(MeterRegistry meterRegistry) {
     this.meterRegistry = meterRegistry;
@@ -396,6 +409,10 @@ public final class AuditorBuilder {
     holdsTheLargestEvent(store);
     Stamper stamper = integrity == null ? null : stamper(store);
     MeterRegistry registry = meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
+    Tracing tracing =
+        observationRegistry == null
+            ? Tracing.NONE
+            : new Tracing(observationRegistry, name, store.type());
     Settings settings =
         new Settings(
             name,
@@ -410,9 +427,11 @@ public final class AuditorBuilder {
             store,
             closeStore,
             shutdownHook,
-            stamper);
+            stamper,
+            tracing);
     Handoff handoff = new Handoff(queueCapacity);
-    Publisher publisher = this.publisher != null ? this.publisher : rabbitPublisher();
+    Publisher publisher =
+        this.publisher != null ? this.publisher : rabbitPublisher(tracing.enabled());
     AuditMetrics metrics =
         new AuditMetrics(registry, name, store, handoff::size, publisher::connected, clock);
     DeliveryLoop loop =
@@ -427,7 +446,8 @@ public final class AuditorBuilder {
             new Backoff(initialBackoff, maxBackoff, new SplittableRandom()),
             metrics,
             stamper,
-            stamper == null ? null : new DrainCheck(stamper, integrity.previousKeys()));
+            stamper == null ? null : new DrainCheck(stamper, integrity.previousKeys()),
+            tracing);
     return new DefaultAuditor(settings, handoff, publisher, metrics, loop);
   }
 
@@ -475,7 +495,7 @@ public final class AuditorBuilder {
             });
   }
 
-  private Publisher rabbitPublisher() {
+  private Publisher rabbitPublisher(boolean traceHeaders) {
     boolean ownsFactory = connectionFactory == null;
     ConnectionFactory factory = connectionFactory != null ? connectionFactory : ownFactory();
     return new RabbitPublisher(
@@ -487,7 +507,8 @@ public final class AuditorBuilder {
         exchange,
         routingKey != null ? routingKey : queueName,
         confirmTimeout,
-        clock);
+        clock,
+        traceHeaders);
   }
 
   private ConnectionFactory ownFactory() {
@@ -542,5 +563,6 @@ public final class AuditorBuilder {
       BackingStore store,
       boolean closeStore,
       boolean shutdownHook,
-      @Nullable Stamper stamper) {}
+      @Nullable Stamper stamper,
+      Tracing tracing) {}
 }

@@ -15,6 +15,7 @@ import io.auditrelay.store.TransactionalBackingStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -43,6 +44,7 @@ final class DefaultAuditor implements Auditor {
   private final AuditMetrics metrics;
   private final DeliveryLoop loop;
   private final @Nullable Stamper stamper;
+  private final Tracing tracing;
   private final Thread thread;
   private final @Nullable Thread shutdownHook;
   // Read side: record() offering; write side: close() stopping intake. No event slips in after.
@@ -71,6 +73,7 @@ final class DefaultAuditor implements Auditor {
     this.metrics = metrics;
     this.loop = loop;
     this.stamper = s.stamper();
+    this.tracing = s.tracing();
     store.observe(metrics.storeObserver());
     this.thread = new Thread(loop, "audit-delivery-" + name);
     thread.setDaemon(true);
@@ -85,13 +88,18 @@ final class DefaultAuditor implements Auditor {
 
   @Override
   public AuditFuture record(CadfEvent event) {
-    return accept(event, overflowTimeout.toNanos()).future();
+    return tracing
+        .record(event, (e, trace) -> accept(e, trace, overflowTimeout.toNanos()))
+        .future();
   }
 
   @Override
   public Durability recordDurably(CadfEvent event, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Accepted accepted = accept(event, Math.min(overflowTimeout.toNanos(), timeout.toNanos()));
+    Accepted accepted =
+        tracing.record(
+            event,
+            (e, trace) -> accept(e, trace, Math.min(overflowTimeout.toNanos(), timeout.toNanos())));
     if (accepted.inTransaction()) {
       return Durability.IN_TRANSACTION;
     }
@@ -102,15 +110,16 @@ final class DefaultAuditor implements Auditor {
   private record Accepted(DeliveryFuture future, boolean inTransaction) {}
 
   /**
-   * Validates, serializes and queues the event (or inserts it in the caller's transaction), waiting
-   * at most {@code offerNanos} for room when the overflow policy is {@link OverflowPolicy#BLOCK}.
+   * Validates, serializes and queues the event with the trace context {@code trace} (or inserts it
+   * in the caller's transaction), waiting at most {@code offerNanos} for room when the overflow
+   * policy is {@link OverflowPolicy#BLOCK}.
    */
-  private Accepted accept(CadfEvent event, long offerNanos) {
+  private Accepted accept(CadfEvent event, Map<String, String> trace, long offerNanos) {
     if (closed) {
       metrics.rejected("closed").increment();
       throw new IllegalStateException("Auditor '" + name + "' is closed");
     }
-    CadfEvent complete = complete(event);
+    CadfEvent complete = Tracing.attach(complete(event), trace);
     Pending pending;
     if (stamper == null) {
       pending =

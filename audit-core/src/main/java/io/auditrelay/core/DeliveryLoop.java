@@ -82,6 +82,8 @@ final class DeliveryLoop implements Runnable {
   /** Checks drained events when integrity is on; else null. */
   private final @Nullable DrainCheck drainCheck;
 
+  private final Tracing tracing;
+
   /**
    * Accepted events not yet durable, oldest first: at most one append batch, or the failed events
    * of the live batches that were in flight (at most the confirm window).
@@ -103,7 +105,9 @@ final class DeliveryLoop implements Runnable {
       Backoff storeBackoff,
       AuditMetrics metrics,
       @Nullable Stamper stamper,
-      @Nullable DrainCheck drainCheck) {
+      @Nullable DrainCheck drainCheck,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.handoff = handoff;
     this.publisher = publisher;
     this.store = store;
@@ -590,7 +594,7 @@ final class DeliveryLoop implements Runnable {
 
   private Publisher.Sent send(List<SerializedEvent> batch) {
     try {
-      return publisher.send(batch);
+      return tracing.publish(batch.size(), () -> publisher.send(batch));
     } catch (RuntimeException e) {
       // A publisher must report failures as results; one that throws must still not leave a
       // claim open (its rows would stay locked and the drain would stall): nothing confirmed.

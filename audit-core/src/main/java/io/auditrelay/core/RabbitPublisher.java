@@ -45,6 +45,7 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
   private final String routingKey;
   private final Duration confirmTimeout;
   private final Clock clock;
+  private final boolean traceHeaders;
   private volatile boolean declared;
   private volatile boolean connected;
 
@@ -73,7 +74,9 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       String exchange,
       String routingKey,
       Duration confirmTimeout,
-      Clock clock) {
+      Clock clock,
+      boolean traceHeaders) {
+    this.traceHeaders = traceHeaders;
     this.connectionFactory = connectionFactory;
     this.ownsConnectionFactory = ownsConnectionFactory;
     this.queue =
@@ -233,13 +236,21 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
   }
 
   private AMQP.BasicProperties properties(SerializedEvent event) {
-    return new AMQP.BasicProperties.Builder()
-        .deliveryMode(2) // persistent
-        .messageId(event.id())
-        .contentType(CONTENT_TYPE)
-        .contentEncoding("UTF-8")
-        .timestamp(new Date(clock.millis()))
-        .build();
+    AMQP.BasicProperties.Builder properties =
+        new AMQP.BasicProperties.Builder()
+            .deliveryMode(2) // persistent
+            .messageId(event.id())
+            .contentType(CONTENT_TYPE)
+            .contentEncoding("UTF-8")
+            .timestamp(new Date(clock.millis()));
+    if (traceHeaders) {
+      // The trace context record() kept in the event, also for an event drained hours later.
+      Map<String, Object> headers = Tracing.headers(event.payload());
+      if (!headers.isEmpty()) {
+        properties.headers(headers);
+      }
+    }
+    return properties.build();
   }
 
   private void declareIfNeeded() {

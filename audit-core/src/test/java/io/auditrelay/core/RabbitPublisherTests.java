@@ -37,7 +37,8 @@ class RabbitPublisherTests extends BrokerTestSupport {
             "",
             queue,
             confirmTimeout,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            false);
     return closeLater(publisher);
   }
 

@@ -24,13 +24,15 @@ public final class QueueReader implements AutoCloseable {
    * @param persistent whether delivery mode was persistent
    * @param contentType content type
    * @param hasTimestamp whether a timestamp was set
+   * @param headers the message headers, as strings; empty when none
    */
   public record Delivered(
       String messageId,
       byte[] body,
       boolean persistent,
       String contentType,
-      boolean hasTimestamp) {}
+      boolean hasTimestamp,
+      java.util.Map<String, String> headers) {}
 
   private final ConnectionFactory factory;
   private Connection connection;
@@ -101,6 +103,15 @@ public final class QueueReader implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  private static java.util.Map<String, String> headers(
+      java.util.@org.jspecify.annotations.Nullable Map<String, Object> raw) {
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    if (raw != null) {
+      raw.forEach((key, value) -> headers.put(key, String.valueOf(value)));
+    }
+    return headers;
+  }
+
   /** Reads into {@link #received}; false when the channel had to be opened again. */
   private boolean read() {
     try {
@@ -113,7 +124,8 @@ public final class QueueReader implements AutoCloseable {
                 response.getBody(),
                 props.getDeliveryMode() != null && props.getDeliveryMode() == 2,
                 props.getContentType(),
-                props.getTimestamp() != null));
+                props.getTimestamp() != null,
+                headers(props.getHeaders())));
       }
       return true;
     } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException e) {

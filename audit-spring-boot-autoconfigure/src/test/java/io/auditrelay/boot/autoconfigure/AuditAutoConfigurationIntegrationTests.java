@@ -83,6 +83,23 @@ class AuditAutoConfigurationIntegrationTests {
         });
   }
 
+  /** The application's observation registry observes every record and publish. */
+  @Test
+  void observesRecordAndPublishWithTheApplicationsObservationRegistry() {
+    io.micrometer.observation.tck.TestObservationRegistry observations =
+        io.micrometer.observation.tck.TestObservationRegistry.create();
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(AuditObservationAutoConfiguration.class))
+        .withBean(io.micrometer.observation.ObservationRegistry.class, () -> observations)
+        .run(this::deliversOneEvent);
+    io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat(observations)
+        .hasObservationWithNameEqualTo("audit.record")
+        .that()
+        .hasBeenStopped();
+    io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat(observations)
+        .hasObservationWithNameEqualTo("audit.publish");
+  }
+
   @Test
   void readsTheGoBitsEnvironmentVariables() {
     new ApplicationContextRunner()
