@@ -2,6 +2,7 @@ package io.auditrelay.store;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -55,16 +56,24 @@ public final class QuarantineCommands {
   }
 
   private static int list(BackingStore store, PrintStream out) {
+    forEach(store, entry -> print(entry, out));
+    return 0;
+  }
+
+  /**
+   * Runs {@code action} on every entry of the quarantine, oldest first, a page at a time; the
+   * action may requeue or delete the entry it is given.
+   */
+  public static void forEach(BackingStore store, Consumer<QuarantinedEvent> action) {
     long after = 0;
     List<QuarantinedEvent> page;
     do {
       page = store.quarantined(after, 500);
       for (QuarantinedEvent entry : page) {
         after = entry.key();
-        print(entry, out);
+        action.accept(entry);
       }
     } while (!page.isEmpty());
-    return 0;
   }
 
   /** One line of {@code list}: key, id (or -), bytes, requeueable or not, reason. */
@@ -96,21 +105,17 @@ public final class QuarantineCommands {
   }
 
   private static int requeueAll(BackingStore store, PrintStream out) {
-    int code = 0;
-    long after = 0;
-    List<QuarantinedEvent> page;
-    do {
-      page = store.quarantined(after, 500);
-      for (QuarantinedEvent entry : page) {
-        after = entry.key();
-        if (entry.requeueable()) {
-          code = Math.max(code, requeue(store, entry.key(), out));
-        } else {
-          out.println("kept " + entry.key() + ": not a whole event (" + entry.reason() + ")");
-        }
-      }
-    } while (!page.isEmpty());
-    return code;
+    int[] code = {0};
+    forEach(
+        store,
+        entry -> {
+          if (entry.requeueable()) {
+            code[0] = Math.max(code[0], requeue(store, entry.key(), out));
+          } else {
+            out.println("kept " + entry.key() + ": not a whole event (" + entry.reason() + ")");
+          }
+        });
+    return code[0];
   }
 
   private static int delete(BackingStore store, long key, String reason, PrintStream out) {

@@ -2,13 +2,9 @@ package io.auditrelay.store.file;
 
 import io.auditrelay.store.BackingStoreException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -172,28 +168,12 @@ final class AcknowledgedPosition {
 
   /** Writes the watermark to the {@code position} file, durably. */
   void persist() {
-    Path position = directory.resolve("position");
-    Path temporary = directory.resolve("position.tmp");
     try {
-      try (FileChannel channel =
-          disk.create(
-              temporary,
-              EnumSet.of(
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.TRUNCATE_EXISTING))) {
-        ByteBuffer buffer =
-            ByteBuffer.wrap(
-                (watermark + " " + cumulativeAtWatermark + "\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        disk.force(temporary, channel);
-      }
-      crashPoints.reached(CrashPoints.Point.BEFORE_POSITION_RENAME);
-      disk.rename(temporary, position);
-      disk.syncDirectory(directory);
+      disk.replace(
+          directory,
+          "position",
+          (watermark + " " + cumulativeAtWatermark + "\n").getBytes(StandardCharsets.US_ASCII),
+          () -> crashPoints.reached(CrashPoints.Point.BEFORE_POSITION_RENAME));
       dirty = false;
     } catch (IOException e) {
       throw new BackingStoreException(

@@ -41,6 +41,32 @@ interface Disk {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * Replaces the small file {@code name} in {@code directory} with {@code content}, durably and
+   * atomically: written to {@code name.tmp}, forced, {@code beforeRename} run, renamed over {@code
+   * name}, the directory forced. A crash leaves the old content or the new, never a mix.
+   */
+  default void replace(Path directory, String name, byte[] content, Runnable beforeRename)
+      throws IOException {
+    Path temporary = directory.resolve(name + ".tmp");
+    try (FileChannel channel =
+        create(
+            temporary,
+            java.util.EnumSet.of(
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING))) {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      force(temporary, channel);
+    }
+    beforeRename.run();
+    rename(temporary, directory.resolve(name));
+    syncDirectory(directory);
+  }
+
   /** Deletes {@code path} if it exists. */
   default void delete(Path path) throws IOException {
     Files.deleteIfExists(path);

@@ -2,13 +2,9 @@ package io.auditrelay.store.file;
 
 import io.auditrelay.store.BackingStoreException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -65,28 +61,13 @@ final class Rejections {
     for (long sequence : sequences) {
       counts.merge(sequence, 1, Integer::sum);
     }
-    Path file = directory.resolve("rejections");
-    Path temporary = directory.resolve("rejections.tmp");
     StringBuilder text = new StringBuilder();
     for (Map.Entry<Long, Integer> entry : counts.entrySet()) {
       text.append(entry.getKey()).append(' ').append(entry.getValue()).append('\n');
     }
     try {
-      try (FileChannel channel =
-          disk.create(
-              temporary,
-              EnumSet.of(
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.TRUNCATE_EXISTING))) {
-        ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        disk.force(temporary, channel);
-      }
-      disk.rename(temporary, file);
-      disk.syncDirectory(directory);
+      disk.replace(
+          directory, "rejections", text.toString().getBytes(StandardCharsets.US_ASCII), () -> {});
     } catch (IOException e) {
       throw new BackingStoreException(
           "file store cannot persist its rejection counts in " + directory + ": " + e, e);

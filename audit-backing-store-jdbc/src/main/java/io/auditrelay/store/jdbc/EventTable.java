@@ -208,24 +208,10 @@ final class EventTable {
    */
   boolean requeue(long key) {
     long now = clock.millis();
-    estimate.beginChange();
-    try {
-      return requeueRow(key, now);
-    } finally {
-      estimate.endChange();
-    }
-  }
-
-  private boolean requeueRow(long key, long now) {
     QuarantinedEvent requeued =
-        database.inTransaction(
-            jdbc -> {
-              List<QuarantinedEvent> rows =
-                  jdbc.query(sql.quarantinedRow(), EventTable::quarantined, key);
-              if (rows.isEmpty()) {
-                return null;
-              }
-              QuarantinedEvent entry = rows.get(0);
+        takeFromQuarantine(
+            key,
+            (jdbc, entry) -> {
               if (!entry.requeueable()) {
                 throw new BackingStoreException(
                     "quarantined row "
@@ -236,50 +222,28 @@ final class EventTable {
                         + entry.reason()
                         + "); it can only be dumped or deleted");
               }
-              SerializedEvent event = new SerializedEvent(entry.id(), entry.payload());
               insert(
                   jdbc,
-                  List.of(event),
+                  List.of(new SerializedEvent(entry.id(), entry.payload())),
                   List.of(new String(entry.payload(), StandardCharsets.UTF_8)),
                   now,
                   1);
-              jdbc.update(sql.deleteQuarantined(), key);
-              return entry;
-            });
-    if (requeued == null) {
-      return false;
-    }
-    // Out of the quarantine, back to the waiting events: a quarantine in reverse.
-    estimate.quarantined(-1, -requeued.payload().length);
-    return true;
+            },
+            // Out of the quarantine, back to the waiting events: a quarantine in reverse.
+            entry -> estimate.quarantined(-1, -entry.payload().length));
+    return requeued != null;
   }
 
   /** Deletes a quarantined row; false when there is none. */
   boolean deleteQuarantined(long key, String reason) {
-    estimate.beginChange();
-    try {
-      return deleteRow(key, reason);
-    } finally {
-      estimate.endChange();
-    }
-  }
-
-  private boolean deleteRow(long key, String reason) {
     QuarantinedEvent deleted =
-        database.inTransaction(
-            jdbc -> {
-              List<QuarantinedEvent> rows =
-                  jdbc.query(sql.quarantinedRow(), EventTable::quarantined, key);
-              if (rows.isEmpty()) {
-                return null;
-              }
-              jdbc.update(sql.deleteQuarantined(), key);
-              return rows.get(0);
-            });
+        takeFromQuarantine(
+            key,
+            (jdbc, entry) -> {},
+            entry -> estimate.deletedFromQuarantine(1, entry.payload().length));
     if (deleted == null) {
       return false;
     }
-    estimate.deletedFromQuarantine(1, deleted.payload().length);
     log.warn(
         "Deleted quarantined row {} (event {}) of audit table {}: {}",
         key,
@@ -287,6 +251,37 @@ final class EventTable {
         tableName,
         reason);
     return true;
+  }
+
+  /**
+   * Locks the quarantined row {@code key}, runs {@code also} with it and deletes it, in one
+   * transaction, then counts the change with {@code counted}; null when there is no such row.
+   */
+  private @Nullable QuarantinedEvent takeFromQuarantine(
+      long key,
+      java.util.function.BiConsumer<JdbcOperations, QuarantinedEvent> also,
+      java.util.function.Consumer<QuarantinedEvent> counted) {
+    estimate.beginChange();
+    try {
+      QuarantinedEvent taken =
+          database.inTransaction(
+              jdbc -> {
+                List<QuarantinedEvent> rows =
+                    jdbc.query(sql.quarantinedRow(), EventTable::quarantined, key);
+                if (rows.isEmpty()) {
+                  return null;
+                }
+                also.accept(jdbc, rows.get(0));
+                jdbc.update(sql.deleteQuarantined(), key);
+                return rows.get(0);
+              });
+      if (taken != null) {
+        counted.accept(taken);
+      }
+      return taken;
+    } finally {
+      estimate.endChange();
+    }
   }
 
   private static QuarantinedEvent quarantined(ResultSet rows, int row) throws SQLException {

@@ -10,6 +10,7 @@ import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorState;
 import io.auditrelay.store.BackingStore;
+import io.auditrelay.store.QuarantineCommands;
 import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.StoreStats;
 import java.nio.charset.StandardCharsets;
@@ -193,17 +194,13 @@ public class AuditRelayEndpoint {
 
   private Map<String, Object> requeueAll(SecurityContext security) {
     List<Map<String, Object>> results = new ArrayList<>();
-    long after = 0;
-    List<QuarantinedEvent> page;
-    do {
-      page = store.quarantined(after, MAX_PAGE);
-      for (QuarantinedEvent entry : page) {
-        after = entry.key();
-        if (entry.requeueable()) {
-          results.add(requeue(entry, security));
-        }
-      }
-    } while (!page.isEmpty());
+    QuarantineCommands.forEach(
+        store,
+        entry -> {
+          if (entry.requeueable()) {
+            results.add(requeue(entry, security));
+          }
+        });
     return Map.of("requeued", results);
   }
 
