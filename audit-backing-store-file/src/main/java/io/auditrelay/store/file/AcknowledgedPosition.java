@@ -5,15 +5,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The acknowledgement watermark: the highest sequence below which every record is done
  * (acknowledged, quarantined or void), the cumulative payload bytes through it, and the records
- * done above it. The watermark is persisted in the {@code position} file: written to {@code
- * position.tmp}, forced, renamed over {@code position}, and the directory forced. Not thread-safe:
- * the store guards it with its lock.
+ * done above it. Both are persisted in the {@code position} file (so a record done out of order,
+ * such as one quarantined while an earlier one still waits, is not read again after a restart):
+ * written to {@code position.tmp}, forced, renamed over {@code position}, and the directory forced.
+ * Not thread-safe: the store guards it with its lock.
  */
 final class AcknowledgedPosition {
 
@@ -49,20 +51,45 @@ final class AcknowledgedPosition {
     AcknowledgedPosition position = new AcknowledgedPosition(directory, disk, crashPoints);
     Path file = directory.resolve("position");
     if (Files.exists(file)) {
-      String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
-      if (parts.length != 2) {
-        throw new BackingStoreException(
-            "file store position file " + file + " is corrupt: expected '<sequence> <bytes>'");
-      }
+      List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
       try {
+        String[] parts = lines.isEmpty() ? new String[0] : lines.get(0).trim().split(" ");
+        if (parts.length != 2) {
+          throw new NumberFormatException();
+        }
         position.watermark = Long.parseLong(parts[0]);
         position.cumulativeAtWatermark = Long.parseLong(parts[1]);
+        for (String line : lines.subList(1, lines.size())) {
+          if (!line.isBlank()) {
+            position.restore(line.trim().split(" "));
+          }
+        }
       } catch (NumberFormatException e) {
         throw new BackingStoreException(
-            "file store position file " + file + " is corrupt: expected '<sequence> <bytes>'");
+            "file store position file "
+                + file
+                + " is corrupt: expected '<sequence> <bytes>' and lines '<from> <to> <bytes>"
+                + " <payload bytes>' of records done above it");
       }
     }
     return position;
+  }
+
+  /** A span done above the watermark, as {@link #persist} wrote it. */
+  private void restore(String[] parts) {
+    if (parts.length != 4) {
+      throw new NumberFormatException();
+    }
+    long from = Long.parseLong(parts[0]);
+    long to = Long.parseLong(parts[1]);
+    Map.Entry<Long, Span> below = done.lastEntry();
+    if (from <= watermark || to < from || (below != null && below.getValue().to() >= from)) {
+      throw new NumberFormatException();
+    }
+    Span span = new Span(to, Long.parseLong(parts[2]), Long.parseLong(parts[3]));
+    done.put(from, span);
+    doneCount += to - from + 1;
+    doneBytes += span.bytes();
   }
 
   /** The watermark: every record at or below it is done. */
@@ -123,6 +150,7 @@ final class AcknowledgedPosition {
     done.put(sequence, new Span(sequence, cumulative, size));
     doneCount++;
     doneBytes += size;
+    dirty = true; // kept across a restart: a record done out of order is not done again
   }
 
   /**
@@ -144,12 +172,13 @@ final class AcknowledgedPosition {
       done.put(next, new Span(end, cumulative, 0));
       doneCount += end - next + 1;
       next = end + 1;
+      dirty = true;
     }
   }
 
   /**
-   * Moves the watermark over the records done right above it; returns whether it moved (and must be
-   * persisted).
+   * Moves the watermark over the records done right above it; returns whether the position changed
+   * since it was persisted (and must be persisted).
    */
   boolean advance() {
     long before = watermark;
@@ -166,13 +195,29 @@ final class AcknowledgedPosition {
     return dirty;
   }
 
-  /** Writes the watermark to the {@code position} file, durably. */
+  /** Writes the watermark and the records done above it to the {@code position} file, durably. */
   void persist() {
+    StringBuilder text =
+        new StringBuilder()
+            .append(watermark)
+            .append(' ')
+            .append(cumulativeAtWatermark)
+            .append('\n');
+    done.forEach(
+        (from, span) ->
+            text.append(from)
+                .append(' ')
+                .append(span.to())
+                .append(' ')
+                .append(span.cumulative())
+                .append(' ')
+                .append(span.bytes())
+                .append('\n'));
     try {
       disk.replace(
           directory,
           "position",
-          (watermark + " " + cumulativeAtWatermark + "\n").getBytes(StandardCharsets.US_ASCII),
+          text.toString().getBytes(StandardCharsets.US_ASCII),
           () -> crashPoints.reached(CrashPoints.Point.BEFORE_POSITION_RENAME));
       dirty = false;
     } catch (IOException e) {

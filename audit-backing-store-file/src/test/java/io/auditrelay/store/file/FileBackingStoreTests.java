@@ -365,6 +365,35 @@ class FileBackingStoreTests extends BackingStoreConformanceTests {
     assertThat(ids(reopened.claim(10))).containsExactly(appended.get(1).id());
   }
 
+  /**
+   * Records done above one that still waits stay done after a restart: a quarantined one is not
+   * read (and retried) again, a deleted entry does not come back, an acknowledged one is not sent
+   * again. Fails on the code before, which persisted the watermark alone: the claim after the
+   * restart returned all three records again.
+   */
+  @Test
+  void recordsDoneAboveAWaitingOneStayDoneAfterARestart() {
+    Path dir = dir();
+    FileBackingStore store = open(dir);
+    List<SerializedEvent> appended = events(0, 4);
+    store.append(appended);
+    Claim claim = store.claim(4);
+    store.reject(claim.subset(List.of(claim.events().get(0).sequence())), "nack");
+    store.quarantine(claim.subset(List.of(claim.events().get(1).sequence())), "returned");
+    store.quarantine(claim.subset(List.of(claim.events().get(2).sequence())), "returned");
+    store.acknowledge(claim.subset(List.of(claim.events().get(3).sequence())));
+    long dropped = store.quarantined(0, 10).get(1).key();
+    assertThat(store.deleteQuarantined(dropped, "operator")).isTrue();
+    store.close();
+
+    FileBackingStore reopened = open(dir);
+    assertThat(ids(reopened.claim(10))).containsExactly(appended.get(0).id());
+    assertThat(reopened.quarantined(0, 10))
+        .extracting(QuarantinedEvent::id)
+        .containsExactly(appended.get(1).id());
+    assertThat(reopened.stats().events()).isEqualTo(1);
+  }
+
   /** A record found corrupt is kept and listed, but cannot be requeued: only dumped or deleted. */
   @Test
   void refusesToRequeueARecordThatIsNotAWholeEvent() throws Exception {
