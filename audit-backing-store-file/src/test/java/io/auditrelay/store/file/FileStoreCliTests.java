@@ -131,4 +131,21 @@ class FileStoreCliTests {
       assertThat(store.claim(10).events().get(0).id()).isEqualTo(events.get(0).id());
     }
   }
+
+  /** The one operator CLI finds the file store's commands for a directory. */
+  @Test
+  void theOneOperatorCliRunsTheFileStoresVerbsForADirectory() throws Exception {
+    Path dir = tmp.resolve("store");
+    try (FileBackingStore store = TestFileStores.open(dir)) {
+      store.append(BackingStoreConformanceTests.events(0, 2));
+    }
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int code =
+        io.auditrelay.store.StoreCli.run(
+            new String[] {"stats", dir.toString()},
+            new PrintStream(buffer, true, StandardCharsets.UTF_8),
+            java.util.Map.of());
+    assertThat(code).isZero();
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("events 2\n");
+  }
 }

@@ -208,4 +208,28 @@ class SqlStoreCliTests {
       database.drop(table);
     }
   }
+
+  /** The one operator CLI finds the SQL store's commands for a JDBC URL, with the same verbs. */
+  @Test
+  void theOneOperatorCliRunsTheSqlStoresVerbsForAJdbcUrl() {
+    TestDatabase database = TestDatabase.h2();
+    String table = TestDatabase.uniqueTable("one_cli");
+    try (BackingStore running = database.open(table, Map.of())) {
+      running.append(BackingStoreConformanceTests.events(0, 2));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int code =
+          io.auditrelay.store.StoreCli.run(
+              new String[] {"stats", database.url(), table},
+              new PrintStream(out),
+              Map.of(
+                  "AUDIT_STORE_JDBC_USER",
+                  database.username(),
+                  "AUDIT_STORE_JDBC_PASSWORD",
+                  database.password()));
+      assertThat(code).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("events 2");
+    } finally {
+      database.drop(table);
+    }
+  }
 }
