@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
@@ -121,19 +119,8 @@ public final class AuditRequestFilter extends OncePerRequestFilter implements Or
         AuditRequestEvents.exchange(request, status),
         path,
         location,
-        annotation(handler),
+        RequestRecorder.annotation(handler),
         variables == null ? Map.of() : variables);
-  }
-
-  /** The {@link AuditedRequest} of a handler method or of its class. */
-  static @Nullable AuditedRequest annotation(@Nullable Object handler) {
-    if (!(handler instanceof HandlerMethod method)) {
-      return null;
-    }
-    AuditedRequest onMethod = method.getMethodAnnotation(AuditedRequest.class);
-    return onMethod != null
-        ? onMethod
-        : AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), AuditedRequest.class);
   }
 
   private static void release(@Nullable HeldResponse held) throws IOException {

@@ -126,7 +126,7 @@ public final class AuditRequestWebFilter implements WebFilter, Ordered {
         facts,
         request.getPath().pathWithinApplication().value(),
         response.getHeaders().getFirst(HttpHeaders.LOCATION),
-        AuditRequestFilter.annotation(
+        RequestRecorder.annotation(
             exchange.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE)),
         variables);
   }

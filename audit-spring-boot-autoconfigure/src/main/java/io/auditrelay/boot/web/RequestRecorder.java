@@ -9,6 +9,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.method.HandlerMethod;
 
 /**
  * What both request filters share: the event of a finished request from the map, and its recording,
@@ -56,6 +58,20 @@ final class RequestRecorder {
       return null;
     }
     return events.builder(exchange).action(plan.action()).target(plan.target()).build();
+  }
+
+  /**
+   * The {@link AuditedRequest} of a handler method or of its class. Here, not in a filter: the
+   * WebFlux filter must not load servlet classes.
+   */
+  static @Nullable AuditedRequest annotation(@Nullable Object handler) {
+    if (!(handler instanceof HandlerMethod method)) {
+      return null;
+    }
+    AuditedRequest onMethod = method.getMethodAnnotation(AuditedRequest.class);
+    return onMethod != null
+        ? onMethod
+        : AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), AuditedRequest.class);
   }
 
   /** Whether the response holding this event waits for it: strict mode and a success. */
