@@ -354,7 +354,9 @@ public final class AuditorBuilder {
   /**
    * Makes the trail verifiable: every event stamped with its stream, sequence, the hash of the one
    * before and a MAC, and signed checkpoints in the stream (see {@link Integrity}). Off by default.
-   * Needs {@link MessageFormat#CADF} and a delivery mode other than transactional.
+   * Needs {@link MessageFormat#CADF}. In {@link DeliveryMode#TRANSACTIONAL} an event is stamped
+   * when it is drained (it is inserted sealed, see {@link io.auditrelay.integrity.PendingStamp}),
+   * and its stamped bytes are stored before they are published.
    */
   public AuditorBuilder integrity(@Nullable Integrity integrity) {
     this.integrity = integrity;
@@ -407,7 +409,7 @@ public final class AuditorBuilder {
               + " store cannot. Use write-ahead or buffer-on-failure with this store");
     }
     holdsTheLargestEvent(store);
-    Stamper stamper = integrity == null ? null : stamper(store);
+    Stamper stamper = integrity == null ? null : stamper();
     MeterRegistry registry = meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
     Tracing tracing =
         observationRegistry == null
@@ -446,21 +448,16 @@ public final class AuditorBuilder {
             new Backoff(initialBackoff, maxBackoff, new SplittableRandom()),
             metrics,
             stamper,
-            stamper == null ? null : new DrainCheck(stamper, integrity.previousKeys()),
+            stamper == null
+                ? null
+                : new DrainCheck(
+                    stamper, integrity.previousKeys(), deliveryMode == DeliveryMode.TRANSACTIONAL),
             tracing);
     return new DefaultAuditor(settings, handoff, publisher, metrics, loop);
   }
 
   /** The stamper of a new epoch, once the settings are known to allow integrity. */
-  private Stamper stamper(BackingStore store) {
-    if (deliveryMode == DeliveryMode.TRANSACTIONAL) {
-      throw new IllegalArgumentException(
-          "integrity cannot be combined with deliveryMode TRANSACTIONAL yet: events inserted in"
-              + " the callers' transactions have no delivery order to chain; use write-ahead on"
-              + " the "
-              + store.type()
-              + " store, or turn integrity off");
-    }
+  private Stamper stamper() {
     if (messageFormat != MessageFormat.CADF) {
       throw new IllegalArgumentException(
           "integrity needs messageFormat CADF (the stamps and the chain are over the CADF"

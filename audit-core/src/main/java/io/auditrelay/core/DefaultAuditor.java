@@ -124,6 +124,11 @@ final class DefaultAuditor implements Auditor {
     if (stamper == null) {
       pending =
           new Pending(serialize(complete), new DeliveryFuture(complete.id(), this::withdrawn));
+    } else if (mode == DeliveryMode.TRANSACTIONAL) {
+      // Its place in the stream is given when it is drained; until then its seal proves it.
+      SerializedEvent serialized = serialize(stamper.withPending(complete));
+      stamper.seal(serialized.payload());
+      pending = new Pending(serialized, new DeliveryFuture(complete.id(), this::withdrawn));
     } else {
       SerializedEvent serialized = serialize(stamper.withPlaceholder(complete));
       pending =

@@ -1,12 +1,15 @@
 package io.auditrelay.core;
 
 import io.auditrelay.core.PublishResult.Status;
+import io.auditrelay.integrity.IntegrityStamp;
+import io.auditrelay.integrity.PendingStamp;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoredEvent;
+import io.auditrelay.store.TransactionalBackingStore;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +82,18 @@ final class DeliveryLoop implements Runnable {
   /** Stamps and checkpoints the stream when integrity is on; else null. */
   private final @Nullable Stamper stamper;
 
+  /**
+   * Whether events are stamped when they are drained, not when they are published or appended:
+   * transactional delivery with integrity, whose events are inserted sealed.
+   */
+  private final boolean stampAtDrain;
+
+  /**
+   * Whether drained events that carry a pending seal are stamped: with integrity, on a store that
+   * can rewrite what it holds (one shared with, or left by, an Auditor in transactional delivery).
+   */
+  private final boolean drainsSeals;
+
   /** Checks drained events when integrity is on; else null. */
   private final @Nullable DrainCheck drainCheck;
 
@@ -121,6 +136,8 @@ final class DeliveryLoop implements Runnable {
     this.health = new DeliveryHealth(brokerBackoff, storeBackoff, metrics, store.type());
     this.progress = new DrainProgress(store.type(), System::nanoTime);
     this.stamper = stamper;
+    this.stampAtDrain = stamper != null && mode == DeliveryMode.TRANSACTIONAL;
+    this.drainsSeals = stamper != null && store instanceof TransactionalBackingStore;
     this.drainCheck = drainCheck;
     publisher.onConnected(this::brokerReturned);
   }
@@ -375,7 +392,7 @@ final class DeliveryLoop implements Runnable {
 
   /** Stamps the events of {@code batch} not stamped yet, in order; returns those it stamped. */
   private List<Pending> stampAll(List<Pending> batch) {
-    if (stamper == null) {
+    if (stamper == null || stampAtDrain) {
       return List.of();
     }
     List<Pending> stamped = new ArrayList<>();
@@ -476,6 +493,18 @@ final class DeliveryLoop implements Runnable {
         return true; // all of it was tampered with: claim the next part
       }
     }
+    if (drainsSeals) {
+      try {
+        claim = stampSealed(claim);
+      } catch (RuntimeException e) {
+        health.storeProblem(false, e);
+        releaseQuietly(claim);
+        return false;
+      }
+      if (claim.isEmpty()) {
+        return true; // another instance took it over: claim the next part
+      }
+    }
     List<SerializedEvent> batch = new ArrayList<>(claim.size());
     claim.events().forEach(stored -> batch.add(stored.event()));
     List<Publisher.Sent> sent = new ArrayList<>();
@@ -513,6 +542,48 @@ final class DeliveryLoop implements Runnable {
     List<Long> kept = new ArrayList<>(admitted.size());
     admitted.forEach(e -> kept.add(e.sequence()));
     return claim.subset(kept);
+  }
+
+  /**
+   * Gives the sealed events of a claim their places in this stream, in claim order, and has the
+   * store keep their stamped bytes before any of them is published: a republication after a crash
+   * sends the same bytes, and a checkpoint covers only stamps that are durable. Returns the claim
+   * as the store still holds it, with the stamped bytes. When the store fails, nothing of it was
+   * kept and the stamps are undone.
+   */
+  private Claim stampSealed(Claim claim) {
+    Stamper.Mark mark = stamper.mark();
+    List<StoredEvent> stamped = new ArrayList<>();
+    for (StoredEvent event : claim.events()) {
+      if (IntegrityStamp.lastStampAt(event.payload()) >= 0) {
+        continue; // stamped already (by an earlier run, or another instance)
+      }
+      PendingStamp.Located seal =
+          PendingStamp.locate(event.payload())
+              .orElseThrow(() -> new IllegalStateException("admitted without a seal"));
+      byte[] payload = stamper.stampPending(event.payload(), seal);
+      stamped.add(
+          new StoredEvent(
+              event.sequence(), new SerializedEvent(event.id(), payload), event.rejections()));
+    }
+    if (stamped.isEmpty()) {
+      return claim;
+    }
+    Claim held;
+    try {
+      held = ((TransactionalBackingStore) store).rewrite(claim, stamped);
+    } catch (RuntimeException e) {
+      stamper.reset(mark);
+      throw e;
+    }
+    long first = mark.next();
+    for (int i = 0; i < stamped.size(); i++) {
+      StoredEvent event = stamped.get(i);
+      if (held.contains(event.sequence())) {
+        drainCheck.stamped(event.sequence(), event.id(), first + i);
+      }
+    }
+    return held;
   }
 
   private void releaseQuietly(Claim claim) {

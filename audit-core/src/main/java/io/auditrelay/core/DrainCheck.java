@@ -1,16 +1,23 @@
 package io.auditrelay.core;
 
 import io.auditrelay.cadf.CadfJson;
+import io.auditrelay.integrity.Checkpoint;
 import io.auditrelay.integrity.IntegrityStamp;
+import io.auditrelay.integrity.PendingStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.integrity.TrailMac;
 import io.auditrelay.store.StoredEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Checks every drained event before it is published: that its bytes carry a stamp whose MAC matches
  * (so nothing edited or forged in the store is published as genuine), that within a claim each
  * stream's sequences rise, and that no sequence already delivered comes back (a replayed record).
- * The store's own order and gaps are the store's to judge.
+ * The store's own order and gaps are the store's to judge. In transactional delivery a stored event
+ * may instead carry a pending seal ({@link PendingStamp}): its MAC is checked the same way, and a
+ * seal whose event id this drain stamped before is a replay.
  *
  * <p>Stamps made without a signing key carry a MAC whose key lived in the process that made them:
  * this check proves those of the running process only; older ones are let through after a check
@@ -35,7 +44,21 @@ final class DrainCheck {
   /** Delivered sequences kept per epoch at most, as spans, to recognise a replayed record. */
   static final int MAX_SPANS = 10_000;
 
+  /** CADF ids of sealed events stamped here, kept at most, to recognise a replayed seal. */
+  static final int MAX_STAMPED_IDS = 100_000;
+
   private final String ownEpoch;
+  private final String ownStream;
+
+  /**
+   * Whether sealed events ({@link PendingStamp}) may be drained: on a store that can rewrite them
+   * with their stamps (the store of transactional delivery).
+   */
+  private final boolean sealsAllowed;
+
+  /** The CADF ids of the sealed events this drain stamped, oldest first. */
+  private final Set<String> stampedIds = new LinkedHashSet<>();
+
   private final Map<String, TrailMac> macs = new HashMap<>();
   private final TrailMac ownMac;
 
@@ -54,8 +77,10 @@ final class DrainCheck {
   /** An event found tampered with, and why. */
   record Tampered(StoredEvent event, String why) {}
 
-  DrainCheck(Stamper stamper, List<SigningKey> previousKeys) {
+  DrainCheck(Stamper stamper, List<SigningKey> previousKeys, boolean sealsAllowed) {
     this.ownEpoch = stamper.epoch();
+    this.ownStream = stamper.stream();
+    this.sealsAllowed = sealsAllowed;
     this.ownMac = stamper.mac();
     if (!IntegrityStamp.NO_KEY.equals(stamper.keyId())) {
       macs.put(stamper.keyId(), stamper.mac());
@@ -72,8 +97,9 @@ final class DrainCheck {
   List<Tampered> admit(List<StoredEvent> claimed, List<StoredEvent> admitted) {
     List<Tampered> tampered = new ArrayList<>();
     Map<String, Long> lastInClaim = new LinkedHashMap<>();
+    Set<String> sealedInClaim = new HashSet<>();
     for (StoredEvent event : claimed) {
-      String why = judge(event, lastInClaim);
+      String why = judge(event, lastInClaim, sealedInClaim);
       if (why == null) {
         admitted.add(event);
       } else {
@@ -83,21 +109,75 @@ final class DrainCheck {
     return tampered;
   }
 
-  private @Nullable String judge(StoredEvent event, Map<String, Long> lastInClaim) {
+  private @Nullable String judge(
+      StoredEvent event, Map<String, Long> lastInClaim, Set<String> sealedInClaim) {
     byte[] payload = event.payload();
     Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(payload);
     if (located.isEmpty()) {
-      return "it carries no readable integrity stamp";
+      Optional<PendingStamp.Located> sealed =
+          sealsAllowed ? PendingStamp.locate(payload) : Optional.empty();
+      if (sealed.isEmpty()) {
+        return "it carries no readable integrity stamp";
+      }
+      PendingStamp seal = sealed.get().seal();
+      String why =
+          checkMac(payload, seal.key(), seal.epoch(), sealed.get().macOffset(), seal.stream());
+      if (why == null && (stampedIds.contains(event.id()) || !sealedInClaim.add(event.id()))) {
+        why = "its id " + event.id() + " was stamped and delivered before: replayed";
+      }
+      return why;
     }
     IntegrityStamp stamp = located.get().stamp();
     String epoch = stamp.stream() + "/" + stamp.epoch();
+    String why = checkMac(payload, stamp.key(), stamp.epoch(), located.get().macOffset(), epoch);
+    if (why != null) {
+      return why;
+    }
+    Long last = lastInClaim.get(epoch);
+    boolean checkpointAmongSealed = sealsAllowed && isCheckpoint(payload);
+    if (last != null && stamp.seq() <= last && !checkpointAmongSealed) {
+      return "its sequence "
+          + stamp.seq()
+          + " of "
+          + epoch
+          + " comes after "
+          + last
+          + ": reordered";
+    }
+    if (wasDelivered(epoch, stamp.seq())) {
+      return "its sequence " + stamp.seq() + " of " + epoch + " was delivered before: replayed";
+    }
+    if (!checkpointAmongSealed) {
+      lastInClaim.put(epoch, stamp.seq());
+    }
+    inFlight.put(event.sequence(), new Position(epoch, stamp.seq()));
+    return null;
+  }
+
+  /**
+   * Whether the event is a checkpoint. Where sealed events are drained, a checkpoint is stamped
+   * when it is made but stored behind sealed events that are stamped later, when they are drained:
+   * its place in the store says nothing of its place in the stream, so it is not held to rise.
+   */
+  private static boolean isCheckpoint(byte[] payload) {
+    return IntegrityStamp.lastIndexOf(payload, CHECKPOINT_TYPE) >= 0;
+  }
+
+  private static final byte[] CHECKPOINT_TYPE =
+      ("\"typeURI\":\"" + Checkpoint.TYPE_URI + "\"").getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Why the MAC of {@code payload}, keyed by {@code key} (or, without a key, by the process that
+   * ran {@code epoch}), does not prove it; null when it does, or when it cannot be checked (an
+   * earlier run without a key: then the event must at least be readable, with one warning).
+   */
+  private @Nullable String checkMac(
+      byte[] payload, String key, String epoch, int macOffset, String stream) {
     @Nullable TrailMac mac =
-        IntegrityStamp.NO_KEY.equals(stamp.key())
-            ? stamp.epoch().equals(ownEpoch) ? ownMac : null
-            : macs.get(stamp.key());
-    if (mac == null && !IntegrityStamp.NO_KEY.equals(stamp.key())) {
+        IntegrityStamp.NO_KEY.equals(key) ? epoch.equals(ownEpoch) ? ownMac : null : macs.get(key);
+    if (mac == null && !IntegrityStamp.NO_KEY.equals(key)) {
       return "it was stamped under key "
-          + stamp.key()
+          + key
           + ", which this Auditor does not hold (add it to the previous integrity keys)";
     }
     if (mac == null) {
@@ -111,27 +191,27 @@ final class DrainCheck {
         log.warn(
             "Draining audit events stamped without a signing key by an earlier run (stream {}):"
                 + " their MAC cannot be checked; configure an integrity key to prove stored events",
-            epoch);
+            stream);
       }
-    } else if (!mac.matches(payload, located.get().macOffset())) {
-      return "its MAC does not match its bytes: edited or forged in the store";
+      return null;
     }
-    Long last = lastInClaim.get(epoch);
-    if (last != null && stamp.seq() <= last) {
-      return "its sequence "
-          + stamp.seq()
-          + " of "
-          + epoch
-          + " comes after "
-          + last
-          + ": reordered";
+    return mac.matches(payload, macOffset)
+        ? null
+        : "its MAC does not match its bytes: edited or forged in the store";
+  }
+
+  /**
+   * A sealed event of a claim, admitted, was stamped here at {@code seq} of this stream's epoch
+   * (store sequence {@code sequence}): tracked like any admitted event until {@link #settled}.
+   */
+  void stamped(long sequence, String id, long seq) {
+    inFlight.put(sequence, new Position(ownStream + "/" + ownEpoch, seq));
+    stampedIds.add(id);
+    if (stampedIds.size() > MAX_STAMPED_IDS) {
+      Iterator<String> oldest = stampedIds.iterator();
+      oldest.next();
+      oldest.remove();
     }
-    if (wasDelivered(epoch, stamp.seq())) {
-      return "its sequence " + stamp.seq() + " of " + epoch + " was delivered before: replayed";
-    }
-    lastInClaim.put(epoch, stamp.seq());
-    inFlight.put(event.sequence(), new Position(epoch, stamp.seq()));
-    return null;
   }
 
   /** The claim's events are settled: those in {@code confirmed} (store sequences) delivered. */

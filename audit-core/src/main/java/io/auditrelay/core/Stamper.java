@@ -10,6 +10,7 @@ import io.auditrelay.integrity.Checkpoint;
 import io.auditrelay.integrity.Digests;
 import io.auditrelay.integrity.Integrity;
 import io.auditrelay.integrity.IntegrityStamp;
+import io.auditrelay.integrity.PendingStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.integrity.TrailMac;
 import io.auditrelay.store.SerializedEvent;
@@ -40,6 +41,7 @@ final class Stamper {
   private static final byte[] PREV_FIELD = "\",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_FIELD = "\",\"key\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MAC_FIELD = "\",\"mac\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\"}}".getBytes(StandardCharsets.US_ASCII);
 
   private final String stream;
   private final String epoch;
@@ -56,6 +58,15 @@ final class Stamper {
   private final byte[] seqTokenBytes;
   private final int prevOffset;
   private final int macOffset;
+
+  /** This stamper's placeholder stamp attachment as bytes, for events stamped in the store. */
+  private final byte[] placeholder;
+
+  /** Where the sequence lies in {@link #placeholder}. */
+  private final int placeholderSlot;
+
+  /** The MAC of pending seals, made on the callers' threads ({@link #seal}); guarded by itself. */
+  private final TrailMac sealMac;
 
   private long next;
   private byte[] head = Digests.ZERO.getBytes(StandardCharsets.US_ASCII);
@@ -81,6 +92,25 @@ final class Stamper {
     this.prevOffset = IntegrityStamp.SEQ_DIGITS + PREV_FIELD.length;
     this.macOffset =
         prevOffset + Digests.HEX_LENGTH + KEY_FIELD.length + keyId.length() + MAC_FIELD.length;
+    this.sealMac = mac.copy();
+    byte[] sample =
+        CadfJson.write(
+            withPlaceholder(
+                CadfEvent.builder()
+                    .id(UUID.randomUUID().toString())
+                    .eventTime(Instant.EPOCH)
+                    .action(Actions.MONITOR)
+                    .outcome(Outcome.SUCCESS)
+                    .initiator(observer)
+                    .target(observer)
+                    .observer(observer)
+                    .build()));
+    int from = IntegrityStamp.lastStampAt(sample);
+    int seqAt = slot(sample);
+    this.placeholder =
+        java.util.Arrays.copyOfRange(
+            sample, from, seqAt + macOffset + Digests.HEX_LENGTH + END.length);
+    this.placeholderSlot = seqAt - from;
   }
 
   private static byte[] bytes(SecureRandom random) {
@@ -139,10 +169,55 @@ final class Stamper {
     return at;
   }
 
+  /**
+   * The event with a pending seal as its last attachment, for an event whose place in the stream is
+   * given when it is drained (transactional delivery); {@link #seal} fills in its MAC. Any thread.
+   */
+  CadfEvent withPending(CadfEvent event) {
+    return event.toBuilder()
+        .attachment(PendingStamp.attachment(stream, epoch, keyId, macToken))
+        .build();
+  }
+
+  /** Fills in the MAC of the seal of {@link #withPending} in {@code payload}. Any thread. */
+  void seal(byte[] payload) {
+    int at = IntegrityStamp.lastIndexOf(payload, macToken.getBytes(StandardCharsets.US_ASCII));
+    if (at < 0 || !regionIs(payload, at + Digests.HEX_LENGTH, "\"}}")) {
+      throw new IllegalStateException("The pending seal is not where it was written");
+    }
+    byte[] code;
+    synchronized (sealMac) {
+      code = sealMac.compute(payload, at).getBytes(StandardCharsets.US_ASCII);
+    }
+    System.arraycopy(code, 0, payload, at, code.length);
+  }
+
+  /**
+   * The stored event {@code payload} with its pending seal ({@code seal}) replaced by this stream's
+   * next stamp, filled in: new bytes. The caller has checked the seal's MAC.
+   */
+  byte[] stampPending(byte[] payload, PendingStamp.Located seal) {
+    byte[] stamped = new byte[payload.length - (seal.to() - seal.from()) + placeholder.length];
+    System.arraycopy(payload, 0, stamped, 0, seal.from());
+    System.arraycopy(placeholder, 0, stamped, seal.from(), placeholder.length);
+    System.arraycopy(
+        payload, seal.to(), stamped, seal.from() + placeholder.length, payload.length - seal.to());
+    stampAt(stamped, seal.from() + placeholderSlot);
+    return stamped;
+  }
+
+  /** The sequence the last stamp took. */
+  long lastSeq() {
+    return next - 1;
+  }
+
   /** Fills in the stamp of {@code pending}: the next sequence, the chain head, the MAC. */
   void stamp(Pending pending) {
-    byte[] payload = pending.event().payload();
-    int at = pending.slot();
+    stampAt(pending.event().payload(), pending.slot());
+    pending.stamped(true);
+  }
+
+  private void stampAt(byte[] payload, int at) {
     byte[] seq = IntegrityStamp.seqText(next).getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(seq, 0, payload, at, seq.length);
     System.arraycopy(head, 0, payload, at + prevOffset, head.length);
@@ -151,7 +226,6 @@ final class Stamper {
     head = Digests.sha256(payload).getBytes(StandardCharsets.US_ASCII);
     next++;
     sinceCheckpoint++;
-    pending.stamped(true);
   }
 
   /** Where the stamping stands, to {@link #reset} to. */

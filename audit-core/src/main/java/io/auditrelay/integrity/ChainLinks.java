@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * rise. Epochs may interleave (several replicas on one SQL table), so each is followed on its own.
  * Finds an edit of any event whose successor is still stored, a reorder and a replay; not an edit
  * of the newest event of an epoch, nor a forgery that rewrites everything after it (the drain's MAC
- * and a consumer with the public key find those). Not thread-safe.
+ * and a consumer with the public key find those). An event still sealed for transactional delivery
+ * ({@link PendingStamp}) has no place in a chain yet and passes. Not thread-safe.
  */
 public final class ChainLinks {
 
@@ -24,6 +25,9 @@ public final class ChainLinks {
   public @Nullable String next(byte[] payload) {
     Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(payload);
     if (located.isEmpty()) {
+      if (PendingStamp.locate(payload).isPresent()) {
+        return null; // sealed, waiting for its stamp (transactional delivery): the drain checks it
+      }
       return last.isEmpty() ? null : "it carries no readable integrity stamp";
     }
     IntegrityStamp stamp = located.get().stamp();

@@ -165,6 +165,11 @@ public record IntegrityStamp(
     return Optional.of(new Located(stamp, mac + 7));
   }
 
+  /** Where the last stamp attachment of an event begins in its bytes (its opening brace), or -1. */
+  public static int lastStampAt(byte[] event) {
+    return lastIndexOf(event, MARKER);
+  }
+
   /** The last index of {@code part} in {@code bytes}, or -1: how stamps are found in bytes. */
   public static int lastIndexOf(byte[] bytes, byte[] part) {
     outer:

@@ -24,6 +24,10 @@ public final class TrailMac {
     Arrays.fill(key, (byte) 0);
   }
 
+  private TrailMac(Mac mac) {
+    this.mac = mac;
+  }
+
   /** The MAC of the events stamped under {@code key}. */
   public static TrailMac of(SigningKey key) {
     return new TrailMac(key.macKey());
@@ -34,6 +38,15 @@ public final class TrailMac {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return new TrailMac(key);
+  }
+
+  /** A MAC with the same key, for another thread. */
+  public TrailMac copy() {
+    try {
+      return new TrailMac((Mac) mac.clone());
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("The HMAC-SHA256 of this JDK cannot be copied", e);
+    }
   }
 
   /**

@@ -56,6 +56,30 @@ public final class Claim {
     return part.isEmpty() ? EMPTY : new Claim(part);
   }
 
+  /** Whether the event of store sequence {@code sequence} is part of this claim. */
+  public boolean contains(long sequence) {
+    for (StoredEvent event : events) {
+      if (event.sequence() == sequence) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * This claim with its events replaced by those of {@code replacements} that have the same
+   * sequence (new payloads of the same events), in order.
+   */
+  public Claim with(Collection<StoredEvent> replacements) {
+    java.util.Map<Long, StoredEvent> bySequence = new java.util.HashMap<>();
+    replacements.forEach(e -> bySequence.put(e.sequence(), e));
+    List<StoredEvent> replaced = new ArrayList<>(events.size());
+    for (StoredEvent event : events) {
+      replaced.add(bySequence.getOrDefault(event.sequence(), event));
+    }
+    return new Claim(replaced);
+  }
+
   @Override
   public String toString() {
     return "Claim[" + events.size() + " events]";

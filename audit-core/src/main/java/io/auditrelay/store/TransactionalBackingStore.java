@@ -1,5 +1,6 @@
 package io.auditrelay.store;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -23,4 +24,21 @@ public interface TransactionalBackingStore extends BackingStore {
    *     back, which it does when the exception leaves the transactional method
    */
   boolean appendInCurrentTransaction(SerializedEvent event, Consumer<Boolean> onCompletion);
+
+  /**
+   * Replaces the payloads of claimed events with new bytes of the same events: the integrity stamp
+   * the drain gives events inserted with a pending seal ({@link
+   * io.auditrelay.integrity.PendingStamp}), which must be stored before they are published so that
+   * a republication sends the same bytes.
+   *
+   * <p>All or nothing: when this returns, every new payload is durable; when it throws, none was
+   * written and the claim is as it was.
+   *
+   * @param claim a claim of this store, not yet acknowledged
+   * @param rewritten events of {@code claim} (by sequence and id) with their new payloads
+   * @return the claim as this store still holds it, with the new payloads; events that another
+   *     instance took over meanwhile are left out (that instance publishes the same new bytes)
+   * @throws BackingStoreException when the payloads could not be written
+   */
+  Claim rewrite(Claim claim, List<StoredEvent> rewritten);
 }

@@ -328,7 +328,7 @@ class IntegrityTests {
   }
 
   @Test
-  void integrityIsRefusedWithTransactionalModeAndOsloEnvelopesNamingTheSetting() {
+  void integrityIsRefusedWithOsloEnvelopesNamingTheSetting() {
     assertThatThrownBy(
             () ->
                 Auditor.builder()

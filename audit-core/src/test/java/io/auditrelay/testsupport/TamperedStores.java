@@ -19,10 +19,23 @@ public final class TamperedStores {
    */
   public static Auditor auditor(
       String uri, String queue, BackingStore store, SigningKey key, MeterRegistry registry) {
+    return auditor(uri, queue, store, key, registry, DeliveryMode.WRITE_AHEAD);
+  }
+
+  /**
+   * As {@link #auditor(String, String, BackingStore, SigningKey, MeterRegistry)}, in {@code mode}.
+   */
+  public static Auditor auditor(
+      String uri,
+      String queue,
+      BackingStore store,
+      SigningKey key,
+      MeterRegistry registry,
+      DeliveryMode mode) {
     return Auditor.builder()
         .rabbitUri(uri)
         .queueName(queue)
-        .deliveryMode(DeliveryMode.WRITE_AHEAD)
+        .deliveryMode(mode)
         .backingStore(store)
         .integrity(
             Integrity.builder("billing@pod-1")

@@ -1,6 +1,8 @@
 package io.auditrelay.store.jdbc;
 
 import io.auditrelay.store.Claim;
+import io.auditrelay.store.StoredEvent;
+import java.util.List;
 
 /**
  * How rows are claimed so that several instances on one table never take the same ones: {@link
@@ -19,6 +21,12 @@ interface Claims {
    * Returns rows to the head with {@code reason}, counting a broker refusal when {@code refused}.
    */
   void release(Claim claim, String reason, boolean refused);
+
+  /**
+   * Replaces the payloads of claimed rows, durably, all or nothing; returns the claim as still held
+   * (see {@link io.auditrelay.store.TransactionalBackingStore#rewrite}).
+   */
+  Claim rewrite(Claim claim, List<StoredEvent> rewritten);
 
   /** Moves rows to the quarantine table with {@code reason}. */
   void quarantine(Claim claim, String reason);

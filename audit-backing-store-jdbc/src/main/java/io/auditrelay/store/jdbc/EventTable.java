@@ -196,6 +196,48 @@ final class EventTable {
             }));
   }
 
+  /**
+   * Replaces the payloads of rows (of the lease {@code owner}, if given) with those of {@code
+   * events}; returns how many rows took them, counting a row the driver does not report as taken.
+   */
+  int rewrite(JdbcOperations jdbc, List<StoredEvent> events, @Nullable String owner) {
+    int written = 0;
+    for (int count :
+        jdbc.batchUpdate(
+            sql.rewrite(owner != null),
+            rowsOf(
+                events,
+                (statement, event) -> {
+                  statement.setString(1, Payloads.text(event.id(), event.payload()));
+                  statement.setInt(2, event.payload().length);
+                  statement.setLong(3, Payloads.crc(event.payload()));
+                  statement.setLong(4, event.sequence());
+                  if (owner != null) {
+                    statement.setString(5, owner);
+                  }
+                }))) {
+      written += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+    }
+    return written;
+  }
+
+  /** Locks the rows of {@code sequences} that no one else holds; returns their sequences. */
+  java.util.Set<Long> relock(JdbcOperations jdbc, java.util.Collection<Long> sequences) {
+    java.util.Set<Long> locked = new java.util.HashSet<>();
+    jdbc.query(
+        sql.relock(sequences.size()),
+        statement -> {
+          int i = 1;
+          for (long sequence : sequences) {
+            statement.setLong(i++, sequence);
+          }
+        },
+        (ResultSet row) -> {
+          locked.add(row.getLong(1));
+        });
+    return locked;
+  }
+
   /** A page of the quarantine, oldest first. */
   List<QuarantinedEvent> quarantined(long after, int limit) {
     return database.inTransaction(

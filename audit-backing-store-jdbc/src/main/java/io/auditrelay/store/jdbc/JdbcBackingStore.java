@@ -7,6 +7,7 @@ import io.auditrelay.store.QuarantinedEvent;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreObserver;
 import io.auditrelay.store.StoreStats;
+import io.auditrelay.store.StoredEvent;
 import io.auditrelay.store.TransactionalBackingStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,6 +183,17 @@ public final class JdbcBackingStore implements TransactionalBackingStore {
     synchronized (claimLock) {
       ensureOpen();
       return claims.claim(Math.min(max, batchSize));
+    }
+  }
+
+  @Override
+  public Claim rewrite(Claim claim, List<StoredEvent> rewritten) {
+    if (rewritten.isEmpty()) {
+      return claim;
+    }
+    synchronized (claimLock) {
+      ensureOpen();
+      return claims.rewrite(claim, rewritten);
     }
   }
 

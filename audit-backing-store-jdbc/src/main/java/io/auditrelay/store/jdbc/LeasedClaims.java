@@ -2,6 +2,7 @@ package io.auditrelay.store.jdbc;
 
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -116,6 +117,40 @@ final class LeasedClaims implements Claims {
       }
       forget(events);
     }
+  }
+
+  /**
+   * Writes the new payloads in one transaction, each row only while this instance's lease holds it;
+   * a row whose lease was taken over rolls back all of them. The rows stay leased.
+   */
+  @Override
+  public Claim rewrite(Claim claim, List<StoredEvent> rewritten) {
+    Map<String, List<StoredEvent>> leases = byOwner(new Claim(rewritten));
+    int leased = leases.values().stream().mapToInt(List::size).sum();
+    if (leased != rewritten.size()) {
+      throw SqlFailures.failure(
+          rows.tableName(),
+          "stamping claimed events",
+          new SQLException((rewritten.size() - leased) + " of them are no longer claimed"));
+    }
+    try {
+      rows.database()
+          .inTransaction(
+              jdbc -> {
+                for (Map.Entry<String, List<StoredEvent>> lease : leases.entrySet()) {
+                  int written = rows.rewrite(jdbc, lease.getValue(), lease.getKey());
+                  if (written != lease.getValue().size()) {
+                    throw new IllegalStateException(
+                        (lease.getValue().size() - written)
+                            + " of the rows are leased by another instance now");
+                  }
+                }
+                return null;
+              });
+    } catch (DataAccessException | IllegalStateException e) {
+      throw SqlFailures.failure(rows.tableName(), "stamping claimed events", e);
+    }
+    return claim.with(rewritten);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.auditrelay.store.jdbc;
 
+import io.auditrelay.store.BackingStoreException;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.StoredEvent;
 import java.sql.SQLException;
@@ -140,6 +141,76 @@ final class LockedClaims implements Claims {
       log.debug(
           "Not quarantining {} event(s) of an ended claim: they are back in the queue",
           stale.size());
+    }
+  }
+
+  /**
+   * Writes the new payloads in each claim's transaction and commits it (all are durable, or a
+   * failure rolls back and the rows return to the head), then locks its rows again without waiting.
+   * Rows another instance took in between leave the claim: they hold the new payloads.
+   */
+  @Override
+  public Claim rewrite(Claim claim, List<StoredEvent> rewritten) {
+    List<StoredEvent> stale = new ArrayList<>();
+    Map<OpenClaim, List<StoredEvent>> parts = byTransaction(new Claim(rewritten), stale);
+    if (!stale.isEmpty()) {
+      throw SqlFailures.failure(
+          rows.tableName(),
+          "stamping claimed events",
+          new SQLException(stale.size() + " of them are no longer claimed"));
+    }
+    List<Long> lost = new ArrayList<>();
+    for (Map.Entry<OpenClaim, List<StoredEvent>> part : parts.entrySet()) {
+      OpenClaim transaction = part.getKey();
+      try {
+        int written = rows.rewrite(transaction.jdbc(), part.getValue(), null);
+        if (written != part.getValue().size()) {
+          throw new SQLException(
+              "only " + written + " of " + part.getValue().size() + " rows took them");
+        }
+        transaction.commitAndContinue();
+      } catch (SQLException | DataAccessException e) {
+        forget(transaction);
+        transaction.abandon();
+        throw SqlFailures.failure(rows.tableName(), "stamping claimed events", e);
+      }
+      // Durable now: from here on a failure must not undo the stamps, only shrink the claim.
+      List<Long> held = new ArrayList<>(transaction.unresolved());
+      java.util.Set<Long> locked;
+      try {
+        locked = rows.relock(transaction.jdbc(), held);
+      } catch (DataAccessException e) {
+        log.warn("Could not lock stamped audit events again; another instance will drain them", e);
+        locked = java.util.Set.of();
+      }
+      List<StoredEvent> gone = new ArrayList<>();
+      for (StoredEvent event : claim.events()) {
+        if (transaction.unresolved().contains(event.sequence())
+            && !locked.contains(event.sequence())) {
+          gone.add(event);
+        }
+      }
+      if (!gone.isEmpty()) {
+        gone.forEach(e -> lost.add(e.sequence()));
+        finishQuietly(transaction, gone);
+      }
+    }
+    Claim updated = claim.with(rewritten);
+    if (lost.isEmpty()) {
+      return updated;
+    }
+    List<Long> kept = new ArrayList<>();
+    updated.events().forEach(e -> kept.add(e.sequence()));
+    kept.removeAll(lost);
+    return updated.subset(kept);
+  }
+
+  /** Lets go of rows another instance holds now; ends the transaction when none is left. */
+  private void finishQuietly(OpenClaim transaction, List<StoredEvent> gone) {
+    try {
+      finishIfResolved(transaction, gone);
+    } catch (BackingStoreException e) {
+      log.debug("Ending a claim whose rows were taken over failed", e);
     }
   }
 

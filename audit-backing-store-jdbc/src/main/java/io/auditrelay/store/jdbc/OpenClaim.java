@@ -62,6 +62,11 @@ final class OpenClaim {
     return quarantinedBytes;
   }
 
+  /** Commits and keeps the connection: what follows runs in a new transaction, without locks. */
+  void commitAndContinue() throws SQLException {
+    connection.commit();
+  }
+
   /** Commits and gives the connection back to its pool. */
   void commit() throws SQLException {
     connection.commit();

@@ -94,6 +94,26 @@ final class SqlStatements {
         + owner(leased);
   }
 
+  /** Parameters: payload, its bytes, its CRC32C, sequence (, lease owner). */
+  String rewrite(boolean leased) {
+    return "UPDATE "
+        + table
+        + " SET payload = ?, payload_bytes = ?, payload_crc = ? WHERE seq = ?"
+        + owner(leased);
+  }
+
+  /**
+   * Locks again, without waiting, rows whose locks a commit ended: those no other instance took
+   * meanwhile. Parameters: {@code count} sequences.
+   */
+  String relock(int count) {
+    return "SELECT seq FROM "
+        + table
+        + " WHERE seq IN ("
+        + String.join(", ", java.util.Collections.nCopies(count, "?"))
+        + ") FOR UPDATE SKIP LOCKED";
+  }
+
   /** Parameters: reason, quarantine time, sequence (, lease owner). */
   String copyToQuarantine(boolean leased) {
     return "INSERT INTO "

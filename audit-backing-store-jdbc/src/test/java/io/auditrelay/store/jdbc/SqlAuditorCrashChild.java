@@ -84,7 +84,7 @@ public final class SqlAuditorCrashChild {
 
   /**
    * The integrity key of a run, from the file named by {@code -Daudit.crash.integrity-key}; null
-   * when it is not set (transactional mode, which integrity does not support).
+   * when it is not set.
    */
   static @Nullable SigningKey integrityKey() {
     String file = System.getProperty("audit.crash.integrity-key");

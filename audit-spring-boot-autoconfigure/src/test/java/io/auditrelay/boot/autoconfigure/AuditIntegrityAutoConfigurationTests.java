@@ -158,7 +158,13 @@ class AuditIntegrityAutoConfigurationTests {
                     .rootCause()
                     .hasMessageContaining("audit.integrity.checkpoint-events must be positive"));
     contextRunner
-        .withPropertyValues("audit.integrity.enabled=true", "audit.delivery-mode=transactional")
-        .run(context -> assertThat(context).hasFailed());
+        .withPropertyValues(
+            "audit.integrity.enabled=true", "audit.rabbitmq.message-format=oslo-v2")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("integrity needs messageFormat CADF"));
   }
 }
