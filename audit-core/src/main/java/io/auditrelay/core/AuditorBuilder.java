@@ -354,9 +354,10 @@ public final class AuditorBuilder {
   /**
    * Makes the trail verifiable: every event stamped with its stream, sequence, the hash of the one
    * before and a MAC, and signed checkpoints in the stream (see {@link Integrity}). Off by default.
-   * Needs {@link MessageFormat#CADF}. In {@link DeliveryMode#TRANSACTIONAL} an event is stamped
-   * when it is drained (it is inserted sealed, see {@link io.auditrelay.integrity.PendingStamp}),
-   * and its stamped bytes are stored before they are published.
+   * In the oslo formats the stamp and the chain are over the CADF event inside the envelope. In
+   * {@link DeliveryMode#TRANSACTIONAL} an event is stamped when it is drained (it is inserted
+   * sealed, see {@link io.auditrelay.integrity.PendingStamp}), and its stamped bytes are stored
+   * before they are published.
    */
   public AuditorBuilder integrity(@Nullable Integrity integrity) {
     this.integrity = integrity;
@@ -409,7 +410,8 @@ public final class AuditorBuilder {
               + " store cannot. Use write-ahead or buffer-on-failure with this store");
     }
     holdsTheLargestEvent(store);
-    Stamper stamper = integrity == null ? null : stamper();
+    WireFormat wire = new WireFormat(messageFormat, osloPublisherId, osloEventType);
+    Stamper stamper = integrity == null ? null : new Stamper(integrity, observer, clock, wire);
     MeterRegistry registry = meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
     Tracing tracing =
         observationRegistry == null
@@ -421,7 +423,7 @@ public final class AuditorBuilder {
             clock,
             observer,
             (int) maxEventSize,
-            new WireFormat(messageFormat, osloPublisherId, osloEventType),
+            wire,
             overflowPolicy,
             overflowTimeout,
             shutdownTimeout,
@@ -451,20 +453,9 @@ public final class AuditorBuilder {
             stamper == null
                 ? null
                 : new DrainCheck(
-                    stamper, integrity.previousKeys(), deliveryMode == DeliveryMode.TRANSACTIONAL),
+                    stamper, integrity.previousKeys(), store instanceof TransactionalBackingStore),
             tracing);
     return new DefaultAuditor(settings, handoff, publisher, metrics, loop);
-  }
-
-  /** The stamper of a new epoch, once the settings are known to allow integrity. */
-  private Stamper stamper() {
-    if (messageFormat != MessageFormat.CADF) {
-      throw new IllegalArgumentException(
-          "integrity needs messageFormat CADF (the stamps and the chain are over the CADF"
-              + " event's bytes), not "
-              + messageFormat);
-    }
-    return new Stamper(integrity, observer, clock);
   }
 
   /**

@@ -126,16 +126,20 @@ final class DefaultAuditor implements Auditor {
           new Pending(serialize(complete), new DeliveryFuture(complete.id(), this::withdrawn));
     } else if (mode == DeliveryMode.TRANSACTIONAL) {
       // Its place in the stream is given when it is drained; until then its seal proves it.
-      SerializedEvent serialized = serialize(stamper.withPending(complete));
-      stamper.seal(serialized.payload());
-      pending = new Pending(serialized, new DeliveryFuture(complete.id(), this::withdrawn));
+      CadfEvent sealed = stamper.withPending(complete);
+      byte[] cadf = CadfJson.write(sealed);
+      stamper.seal(cadf);
+      pending =
+          new Pending(serialize(sealed, cadf), new DeliveryFuture(complete.id(), this::withdrawn));
     } else {
-      SerializedEvent serialized = serialize(stamper.withPlaceholder(complete));
+      CadfEvent placeholder = stamper.withPlaceholder(complete);
+      byte[] cadf = CadfJson.write(placeholder);
       pending =
           new Pending(
-              serialized,
+              serialize(placeholder, cadf),
               new DeliveryFuture(complete.id(), this::withdrawn),
-              stamper.slot(serialized.payload()));
+              cadf,
+              stamper.slot(cadf));
     }
     intake.readLock().lock();
     try {
@@ -259,7 +263,12 @@ final class DefaultAuditor implements Auditor {
   private static final String RESERVED_TYPE_URI = "auditrelay:";
 
   private SerializedEvent serialize(CadfEvent event) {
-    byte[] body = wireFormat.encode(event, CadfJson.write(event));
+    return serialize(event, CadfJson.write(event));
+  }
+
+  /** The message of {@code event}, whose CADF bytes are {@code cadf}, within the size limit. */
+  private SerializedEvent serialize(CadfEvent event, byte[] cadf) {
+    byte[] body = wireFormat.encode(event, cadf);
     if (body.length > maxEventSize) {
       metrics.rejected("oversize").increment();
       throw new CadfValidationException(

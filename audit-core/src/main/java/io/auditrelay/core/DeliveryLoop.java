@@ -3,6 +3,7 @@ package io.auditrelay.core;
 import io.auditrelay.core.PublishResult.Status;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.PendingStamp;
+import io.auditrelay.integrity.WireBodies;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.BackingStoreFullException;
 import io.auditrelay.store.Claim;
@@ -555,13 +556,14 @@ final class DeliveryLoop implements Runnable {
     Stamper.Mark mark = stamper.mark();
     List<StoredEvent> stamped = new ArrayList<>();
     for (StoredEvent event : claim.events()) {
-      if (IntegrityStamp.lastStampAt(event.payload()) >= 0) {
+      byte[] cadf = WireBodies.cadf(event.payload());
+      if (IntegrityStamp.lastStampAt(cadf) >= 0) {
         continue; // stamped already (by an earlier run, or another instance)
       }
       PendingStamp.Located seal =
-          PendingStamp.locate(event.payload())
+          PendingStamp.locate(cadf)
               .orElseThrow(() -> new IllegalStateException("admitted without a seal"));
-      byte[] payload = stamper.stampPending(event.payload(), seal);
+      byte[] payload = WireBodies.withCadf(event.payload(), stamper.stampPending(cadf, seal));
       stamped.add(
           new StoredEvent(
               event.sequence(), new SerializedEvent(event.id(), payload), event.rejections()));

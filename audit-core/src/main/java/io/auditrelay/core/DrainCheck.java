@@ -6,6 +6,7 @@ import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.PendingStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.integrity.TrailMac;
+import io.auditrelay.integrity.WireBodies;
 import io.auditrelay.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ final class DrainCheck {
 
   private @Nullable String judge(
       StoredEvent event, Map<String, Long> lastInClaim, Set<String> sealedInClaim) {
-    byte[] payload = event.payload();
+    byte[] payload = WireBodies.cadf(event.payload());
     Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(payload);
     if (located.isEmpty()) {
       Optional<PendingStamp.Located> sealed =

@@ -6,13 +6,15 @@ import java.util.List;
 
 /**
  * An accepted event on its way to the broker or the store, and the future its caller holds. With
- * integrity, {@link #slot} is where its stamp waits to be filled in by the delivery thread, which
- * alone reads and writes {@link #stamped}.
+ * integrity, {@link #slot} is where its stamp waits to be filled in by the delivery thread, in
+ * {@link #cadf}; the delivery thread alone reads and writes {@link #stamped} and replaces the event
+ * of an oslo envelope once its stamp is filled in.
  */
 final class Pending {
 
-  private final SerializedEvent event;
+  private SerializedEvent event;
   private final DeliveryFuture future;
+  private final byte[] cadf;
   private final int slot;
   private boolean stamped;
 
@@ -23,13 +25,32 @@ final class Pending {
 
   /** An event whose stamp lies at {@code slot} of its payload (see {@link Stamper}). */
   Pending(SerializedEvent event, DeliveryFuture future, int slot) {
+    this(event, future, event.payload(), slot);
+  }
+
+  /**
+   * An event whose stamp lies at {@code slot} of {@code cadf}, the CADF bytes inside its payload
+   * (its oslo envelope; the payload itself in the CADF format).
+   */
+  Pending(SerializedEvent event, DeliveryFuture future, byte[] cadf, int slot) {
     this.event = event;
     this.future = future;
+    this.cadf = cadf;
     this.slot = slot;
   }
 
   SerializedEvent event() {
     return event;
+  }
+
+  /** The event with its payload in a new envelope, once its stamp is filled in. */
+  void event(SerializedEvent event) {
+    this.event = event;
+  }
+
+  /** The CADF bytes the stamp is written into: the payload, or the event inside its envelope. */
+  byte[] cadf() {
+    return cadf;
   }
 
   DeliveryFuture future() {

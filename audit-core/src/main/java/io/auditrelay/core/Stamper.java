@@ -13,6 +13,7 @@ import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.PendingStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.integrity.TrailMac;
+import io.auditrelay.integrity.WireBodies;
 import io.auditrelay.store.SerializedEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -33,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * thread fills it in place ({@link #stamp}), so stamping costs no second serialization. The
  * placeholders are random letters drawn at start, which no event can know. A stamp is undone
  * ({@link #reset}) only when the store refused the batch as full: nothing of it was written.
+ *
+ * <p>The stamp is written into the CADF bytes; in the oslo formats the envelope is made again
+ * around them ({@link WireBodies#withCadf}). In transactional delivery an event is sealed instead
+ * ({@link #withPending}, {@link #seal}) and stamped when the drain claims it ({@link
+ * #stampPending}), by whichever Auditor drains it.
  *
  * <p>Everything but the two caller-side methods runs on the delivery thread.
  */
@@ -68,13 +74,17 @@ final class Stamper {
   /** The MAC of pending seals, made on the callers' threads ({@link #seal}); guarded by itself. */
   private final TrailMac sealMac;
 
+  /** The message format: checkpoints are sent in it too. */
+  private final WireFormat wire;
+
   private long next;
   private byte[] head = Digests.ZERO.getBytes(StandardCharsets.US_ASCII);
   private long sinceCheckpoint;
   private long lastCheckpointNanos = System.nanoTime();
   private boolean ended;
 
-  Stamper(Integrity integrity, Resource observer, Clock clock) {
+  Stamper(Integrity integrity, Resource observer, Clock clock, WireFormat wire) {
+    this.wire = wire;
     SecureRandom random = new SecureRandom();
     this.stream = integrity.stream();
     this.epoch = HexFormat.of().formatHex(bytes(random));
@@ -211,9 +221,17 @@ final class Stamper {
     return next - 1;
   }
 
-  /** Fills in the stamp of {@code pending}: the next sequence, the chain head, the MAC. */
+  /**
+   * Fills in the stamp of {@code pending}: the next sequence, the chain head, the MAC; an oslo
+   * envelope is then made again around the stamped event.
+   */
   void stamp(Pending pending) {
-    stampAt(pending.event().payload(), pending.slot());
+    stampAt(pending.cadf(), pending.slot());
+    SerializedEvent event = pending.event();
+    if (pending.cadf() != event.payload()) {
+      pending.event(
+          new SerializedEvent(event.id(), WireBodies.withCadf(event.payload(), pending.cadf())));
+    }
     pending.stamped(true);
   }
 
@@ -300,8 +318,9 @@ final class Stamper {
     byte[] payload = CadfJson.write(event);
     Pending pending =
         new Pending(
-            new SerializedEvent(event.id(), payload),
+            new SerializedEvent(event.id(), wire.encode(event, payload)),
             new DeliveryFuture(event.id(), f -> {}),
+            payload,
             slot(payload));
     stamp(pending);
     sinceCheckpoint = 0;

@@ -22,7 +22,8 @@ public final class ChainLinks {
   private final Map<String, Link> last = new HashMap<>();
 
   /** What is wrong with the next stored event, or null when nothing is. */
-  public @Nullable String next(byte[] payload) {
+  public @Nullable String next(byte[] stored) {
+    byte[] payload = WireBodies.cadf(stored);
     Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(payload);
     if (located.isEmpty()) {
       if (PendingStamp.locate(payload).isPresent()) {

@@ -14,7 +14,9 @@ import io.auditrelay.integrity.Digests;
 import io.auditrelay.integrity.Integrity;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.SigningKey;
+import io.auditrelay.integrity.TrailMac;
 import io.auditrelay.integrity.VerificationKeys;
+import io.auditrelay.integrity.WireBodies;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.Claim;
 import io.auditrelay.store.SerializedEvent;
@@ -36,6 +38,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -226,7 +230,9 @@ class IntegrityTests {
       List<StoredEvent> events = new ArrayList<>();
       for (StoredEvent e : claim.events()) {
         boolean hit =
-            IntegrityStamp.locate(e.payload()).map(l -> l.stamp().seq() == editSeq).orElse(false);
+            IntegrityStamp.locate(WireBodies.cadf(e.payload()))
+                .map(l -> l.stamp().seq() == editSeq)
+                .orElse(false);
         events.add(hit ? new StoredEvent(e.sequence(), e.id(), edit.apply(e.payload())) : e);
       }
       return new Claim(events);
@@ -327,19 +333,50 @@ class IntegrityTests {
         .hasMessageContaining("reserved");
   }
 
-  @Test
-  void integrityIsRefusedWithOsloEnvelopesNamingTheSetting() {
-    assertThatThrownBy(
-            () ->
-                Auditor.builder()
-                    .queueName("q")
-                    .publisher(publisher)
-                    .messageFormat(MessageFormat.OSLO_V2)
-                    .integrity(integrity(10))
-                    .shutdownHook(false)
-                    .build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("messageFormat CADF");
+  @ParameterizedTest
+  @EnumSource(
+      value = MessageFormat.class,
+      names = {"OSLO_V1", "OSLO_V2"})
+  void inTheOsloFormatsTheStampIsOverTheCadfEventInsideTheEnvelopeAndTheDrainChecksIt(
+      MessageFormat format) {
+    // Fails on the code before: the builder refused integrity with the oslo formats.
+    EditingStore store = new EditingStore(new MemoryBackingStore(1000, Clock.systemUTC()));
+    store.editSeq = 3;
+    store.edit = p -> replace(p, "user-0", "adm-00");
+    publisher.down = true;
+    publisher.script =
+        batch -> batch.stream().map(e -> PublishResult.unconfirmed("error")).toList();
+    auditor =
+        Auditor.builder()
+            .queueName("q")
+            .publisher(publisher)
+            .backingStore(store)
+            .deliveryMode(DeliveryMode.WRITE_AHEAD)
+            .messageFormat(format)
+            .batchSize(10)
+            .initialBackoff(Duration.ofMillis(5))
+            .maxBackoff(Duration.ofMillis(20))
+            .meterRegistry(registry)
+            .integrity(integrity(1000))
+            .shutdownHook(false)
+            .build();
+    record(6);
+    publisher.down = false;
+    publisher.script = batch -> batch.stream().map(e -> PublishResult.CONFIRMED).toList();
+    await().atMost(Duration.ofSeconds(20)).until(() -> publisher.published.size() >= 6);
+    await().atMost(Duration.ofSeconds(20)).until(() -> tampered() == 1);
+
+    String prefix = format == MessageFormat.OSLO_V1 ? "{\"message_id\":" : "{\"oslo.version\":";
+    List<Long> seqs = new ArrayList<>();
+    for (SerializedEvent event : publisher.published) {
+      assertThat(new String(event.payload(), StandardCharsets.UTF_8)).startsWith(prefix);
+      byte[] cadf = WireBodies.cadf(event.payload());
+      CadfValidator.validate(CadfJson.read(cadf));
+      IntegrityStamp.Located stamp = IntegrityStamp.locate(cadf).orElseThrow();
+      assertThat(TrailMac.of(key).matches(cadf, stamp.macOffset())).isTrue();
+      seqs.add(stamp.stamp().seq());
+    }
+    assertThat(seqs).contains(0L, 1L, 2L, 4L, 5L, 6L).doesNotContain(3L);
   }
 
   @Test

@@ -31,7 +31,8 @@ class SealedEventsTests {
       new Stamper(
           Integrity.builder("billing@pod-1").signingKey(key).build(),
           Resource.of("service-1", "service"),
-          Clock.systemUTC());
+          Clock.systemUTC(),
+          new WireFormat(MessageFormat.CADF, "audit-relay", "audit.http.request"));
 
   /** An event as {@code record()} completes it: id, time and observer set. */
   private static CadfEvent event(int n) {

@@ -4,6 +4,7 @@ import io.auditrelay.integrity.Checkpoint;
 import io.auditrelay.integrity.Digests;
 import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.VerificationKeys;
+import io.auditrelay.integrity.WireBodies;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +53,8 @@ public record TrailMessage(
    * altered so that it no longer parses is then caught by the chain, which covers every byte. Never
    * throws.
    */
-  public static TrailMessage readForChain(byte[] body) {
+  public static TrailMessage readForChain(byte[] message) {
+    byte[] body = WireBodies.cadf(message);
     Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(body);
     if (located.isPresent() && IntegrityStamp.lastIndexOf(body, CHECKPOINT_MARKER) < 0) {
       return new TrailMessage(
@@ -62,7 +64,8 @@ public record TrailMessage(
   }
 
   /** Reads one body; never throws. */
-  public static TrailMessage read(byte[] body) {
+  public static TrailMessage read(byte[] message) {
+    byte[] body = WireBodies.cadf(message);
     String hash = Digests.sha256(body);
     JsonNode event;
     try {

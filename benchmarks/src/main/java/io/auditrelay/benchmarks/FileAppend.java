@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -52,6 +53,10 @@ public class FileAppend {
 
   static final int WINDOW = 100;
 
+  /** Whether the Auditor stamps the trail (the {@code integrity} group compares both). */
+  @Param("false")
+  public boolean integrity;
+
   private final CadfEvent event = Fixtures.event();
   private final byte[] json = Fixtures.eventBytes();
   private final byte[] record = line(json);
@@ -69,7 +74,8 @@ public class FileAppend {
     dir = Fixtures.tempDirectory("bench-file");
     // Port 1 refuses: the Auditor stores everything and never drains during the measurement.
     auditor =
-        Fixtures.auditor("bench-unused", Fixtures.fileStore(dir.resolve("ours"), "always"))
+        Fixtures.auditor(
+                "bench-unused", Fixtures.fileStore(dir.resolve("ours"), "always"), integrity)
             .rabbitUri("amqp://guest:guest@127.0.0.1:1")
             .deliveryMode(DeliveryMode.WRITE_AHEAD)
             .shutdownTimeout(java.time.Duration.ofMillis(100))

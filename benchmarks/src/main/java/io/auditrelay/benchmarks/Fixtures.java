@@ -12,6 +12,8 @@ import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorBuilder;
+import io.auditrelay.integrity.Integrity;
+import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.SerializedEvent;
 import io.auditrelay.store.StoreParams;
@@ -141,6 +143,23 @@ final class Fixtures {
                     1000,
                     "max_events",
                     100_000_000)));
+  }
+
+  /** The signing key of the benchmarks with integrity on: one per JVM. */
+  private static final SigningKey SIGNING_KEY = SigningKey.generate();
+
+  /**
+   * An Auditor builder for the benchmark broker and {@code queue}, with the verifiable trail when
+   * {@code integrity} (one key per JVM, the default checkpoints: every 10,000 events or 1 s).
+   */
+  static AuditorBuilder auditor(String queue, BackingStore store, boolean integrity) {
+    return auditor(queue, store)
+        .integrity(
+            integrity
+                ? Integrity.builder("bench@" + ProcessHandle.current().pid())
+                    .signingKey(SIGNING_KEY)
+                    .build()
+                : null);
   }
 
   /** An Auditor builder for the benchmark broker and {@code queue}. */

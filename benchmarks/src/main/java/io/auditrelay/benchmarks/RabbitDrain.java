@@ -2,12 +2,15 @@ package io.auditrelay.benchmarks;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.SerializedEvent;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,6 +36,14 @@ public class RabbitDrain {
   @Param("1000000")
   public int backlog;
 
+  /**
+   * Whether the backlog is a stamped trail and the draining Auditor checks it (the {@code
+   * integrity} group compares both): then the backlog is written by an Auditor with integrity whose
+   * broker is unreachable, not appended directly.
+   */
+  @Param("false")
+  public boolean integrity;
+
   private Path dir;
   private String queue;
   private BackingStore store;
@@ -42,9 +53,13 @@ public class RabbitDrain {
     dir = Fixtures.tempDirectory("bench-drain");
     queue = Fixtures.unique("bench-drain");
     store = Fixtures.fileStore(dir, "never");
-    List<SerializedEvent> batch = Fixtures.serialized(1000);
-    for (int i = 0; i < backlog; i += 1000) {
-      store.append(batch.subList(0, Math.min(1000, backlog - i)));
+    if (integrity) {
+      fillStamped();
+    } else {
+      List<SerializedEvent> batch = Fixtures.serialized(1000);
+      for (int i = 0; i < backlog; i += 1000) {
+        store.append(batch.subList(0, Math.min(1000, backlog - i)));
+      }
     }
     try (Connection connection = Fixtures.rabbitConnection();
         Channel channel = connection.createChannel()) {
@@ -52,10 +67,35 @@ public class RabbitDrain {
     }
   }
 
+  /** The backlog as a stamped trail: recorded with integrity while the broker is unreachable. */
+  private void fillStamped() {
+    try (Auditor writer =
+        Fixtures.auditor(queue, store, true)
+            .rabbitUri("amqp://guest:guest@127.0.0.1:1")
+            .deliveryMode(DeliveryMode.WRITE_AHEAD)
+            .closeStore(false)
+            .shutdownTimeout(java.time.Duration.ofMillis(100))
+            .build()) {
+      CadfEvent event = Fixtures.event();
+      List<CompletableFuture<Void>> window = new ArrayList<>(10_000);
+      for (int i = 0; i < backlog; i++) {
+        window.add(writer.record(event));
+        if (window.size() == 10_000) {
+          CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+          window.clear();
+        }
+      }
+      CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).join();
+    }
+  }
+
   @Benchmark
   public void ours() throws InterruptedException {
     try (Auditor auditor =
-        Fixtures.auditor(queue, store).deliveryMode(DeliveryMode.WRITE_AHEAD).build()) {
+        Fixtures.auditor(queue, store, integrity)
+            .deliveryMode(DeliveryMode.WRITE_AHEAD)
+            .closeStore(false)
+            .build()) {
       while (!store.isEmpty()) {
         Thread.sleep(5);
       }

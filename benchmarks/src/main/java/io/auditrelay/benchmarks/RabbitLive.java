@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -39,6 +40,10 @@ public class RabbitLive {
   /** Events each of the 4 threads keeps unconfirmed: 4 × 500, twice the Auditor's window. */
   static final int WINDOW = 500;
 
+  /** Whether the Auditor stamps the trail (the {@code integrity} group compares both). */
+  @Param("false")
+  public boolean integrity;
+
   private final CadfEvent event = Fixtures.event();
   private final byte[] bytes = Fixtures.eventBytes();
   private String queue;
@@ -53,7 +58,8 @@ public class RabbitLive {
         Fixtures.auditor(
                 queue,
                 new MemoryBackingStoreFactory()
-                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))))
+                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))),
+                integrity)
             .build();
     connection = Fixtures.rabbitConnection();
     Channel channel = connection.createChannel();

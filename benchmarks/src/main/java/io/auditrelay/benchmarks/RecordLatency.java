@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,6 +34,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class RecordLatency {
 
+  /** Whether the Auditor stamps the trail (the {@code integrity} group compares both). */
+  @Param("false")
+  public boolean integrity;
+
   private final CadfEvent event = Fixtures.event();
   private final Clock clock = Clock.systemUTC();
   private final byte[] bytes = Fixtures.eventBytes();
@@ -48,7 +53,8 @@ public class RecordLatency {
         Fixtures.auditor(
                 queue,
                 new MemoryBackingStoreFactory()
-                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))))
+                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))),
+                integrity)
             .build();
     connection = Fixtures.rabbitConnection();
     channel = connection.createChannel();

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -22,10 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The benchmark command: runs every group (or the groups named as arguments: {@code latency},
  * {@code file}, {@code rabbit}, {@code drain}, {@code sql}, {@code reopen}, {@code heap}, {@code
- * modes}, {@code verify}), each with its physical limit and its peer in the same JMH run, and
- * writes {@code docs/benchmarks/summary.json}, {@code docs/benchmarks/summary.md} and the two
- * charts {@code docs/benchmarks/summary-vs-*.png} under the working directory (entries of groups
- * not run are kept). The group {@code charts} runs nothing and writes the table and charts again.
+ * modes}, {@code verify}, {@code integrity}), each with its physical limit and its peer in the same
+ * JMH run, and writes {@code docs/benchmarks/summary.json}, {@code docs/benchmarks/summary.md} and
+ * the two charts {@code docs/benchmarks/summary-vs-*.png} under the working directory (entries of
+ * groups not run are kept). The group {@code charts} runs nothing and writes the table and charts
+ * again.
  *
  * <p>System properties: {@code audit.bench.iterations} (measurement iterations, default 3), {@code
  * audit.bench.seconds} (per iteration, default 5), {@code audit.bench.backlog} (drain backlog,
@@ -44,7 +47,16 @@ public final class RunBenchmarks {
     List<String> groups =
         args.length == 0
             ? List.of(
-                "latency", "file", "rabbit", "drain", "sql", "reopen", "heap", "modes", "verify")
+                "latency",
+                "file",
+                "rabbit",
+                "drain",
+                "sql",
+                "reopen",
+                "heap",
+                "modes",
+                "verify",
+                "integrity")
             : List.of(args);
     Path out = Path.of("docs", "benchmarks");
     Files.createDirectories(out);
@@ -179,6 +191,54 @@ public final class RunBenchmarks {
                 date,
                 machine));
       }
+      case "integrity" -> {
+        // Each figure with the trail off (limit) and on (ours), in alternating order per round.
+        double[] latency =
+            integrityPair(
+                RecordLatency.class, "ours", RunBenchmarks::timed, r -> percentile(r, 99));
+        entries.add(
+            Summary.Entry.of(
+                "integrity.record.latency.p99", "us", latency[1], latency[0], null, date, machine));
+        double[] live =
+            integrityPair(RabbitLive.class, "ours", RunBenchmarks::timed, RunBenchmarks::score);
+        entries.add(
+            Summary.Entry.of(
+                "integrity.rabbit.live.throughput",
+                "events/s",
+                live[1],
+                live[0],
+                null,
+                date,
+                machine));
+        double[] always =
+            integrityPair(
+                FileAppend.class, "fsyncAlwaysOurs", RunBenchmarks::timed, RunBenchmarks::score);
+        entries.add(
+            Summary.Entry.of(
+                "integrity.file.fsync-always.throughput",
+                "events/s",
+                always[1],
+                always[0],
+                null,
+                date,
+                machine));
+        double backlog = Double.parseDouble(BACKLOG);
+        double[] drain =
+            integrityPair(
+                RabbitDrain.class,
+                "ours",
+                () -> single(1).param("backlog", BACKLOG),
+                r -> perSecond(backlog, r));
+        entries.add(
+            Summary.Entry.of(
+                "integrity.rabbit.drain.throughput",
+                "events/s",
+                drain[1],
+                drain[0],
+                null,
+                date,
+                machine));
+      }
       case "reopen" -> {
         Map<String, RunResult> r = jmh(FileReopen.class, single(5));
         double small = score(r.get("open@1000"));
@@ -230,7 +290,8 @@ public final class RunBenchmarks {
           throw new IllegalArgumentException(
               "unknown group '"
                   + group
-                  + "'; groups: latency, file, rabbit, drain, sql, reopen, heap, modes, charts");
+                  + "'; groups: latency, file, rabbit, drain, sql, reopen, heap, modes, verify,"
+                  + " integrity, charts");
     }
     return entries;
   }
@@ -274,6 +335,43 @@ public final class RunBenchmarks {
         (method, list) ->
             medians.put(method, list.stream().sorted().toList().get(list.size() / 2)));
     return medians;
+  }
+
+  /**
+   * Runs {@code method} of {@code benchmark} with its {@code integrity} parameter off and on,
+   * {@link #ITERATIONS} rounds in alternating order (the machine drifts: neither side always runs
+   * first), and returns the median of {@code measure} of each side: {@code [off, on]}.
+   */
+  private static double[] integrityPair(
+      Class<?> benchmark,
+      String method,
+      Supplier<ChainedOptionsBuilder> options,
+      ToDoubleFunction<RunResult> measure)
+      throws Exception {
+    List<List<Double>> sides = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int round = 0; round < ITERATIONS; round++) {
+      for (int i = 0; i < 2; i++) {
+        int side = (i + round) % 2;
+        String value = side == 1 ? "true" : "false";
+        Map<String, RunResult> r =
+            jmh(
+                benchmark,
+                method,
+                options.get().measurementIterations(1).param("integrity", value));
+        RunResult result =
+            r.values().stream()
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(method + " produced no result"));
+        double figure = measure.applyAsDouble(result);
+        System.out.printf("   round %d %s integrity=%s: %.2f%n", round + 1, method, value, figure);
+        sides.get(side).add(figure);
+      }
+    }
+    return new double[] {median(sides.get(0)), median(sides.get(1))};
+  }
+
+  private static double median(List<Double> values) {
+    return values.stream().sorted().toList().get(values.size() / 2);
   }
 
   /** Runs one class; results by method name, with {@code @param} values appended. */

@@ -157,14 +157,5 @@ class AuditIntegrityAutoConfigurationTests {
                     .getFailure()
                     .rootCause()
                     .hasMessageContaining("audit.integrity.checkpoint-events must be positive"));
-    contextRunner
-        .withPropertyValues(
-            "audit.integrity.enabled=true", "audit.rabbitmq.message-format=oslo-v2")
-        .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining("integrity needs messageFormat CADF"));
   }
 }
