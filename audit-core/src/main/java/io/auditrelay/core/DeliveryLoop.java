@@ -582,7 +582,7 @@ final class DeliveryLoop implements Runnable {
     for (int i = 0; i < stamped.size(); i++) {
       StoredEvent event = stamped.get(i);
       if (held.contains(event.sequence())) {
-        drainCheck.stamped(event.sequence(), event.id(), first + i);
+        drainCheck.stamped(event.sequence(), WireBodies.cadf(event.payload()), first + i);
       }
     }
     return held;

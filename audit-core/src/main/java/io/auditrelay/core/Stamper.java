@@ -216,11 +216,6 @@ final class Stamper {
     return stamped;
   }
 
-  /** The sequence the last stamp took. */
-  long lastSeq() {
-    return next - 1;
-  }
-
   /**
    * Fills in the stamp of {@code pending}: the next sequence, the chain head, the MAC; an oslo
    * envelope is then made again around the stamped event.

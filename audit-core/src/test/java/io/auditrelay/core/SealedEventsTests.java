@@ -111,10 +111,13 @@ class SealedEventsTests {
     DrainCheck check = new DrainCheck(stamper, List.of(), true);
     // Twice in one claim: the second copy is the replay.
     assertThat(judge(check, stored(1, event, payload), stored(2, event, payload.clone())))
-        .containsExactly("its id " + event.id() + " was stamped and delivered before: replayed");
+        .containsExactly("its id " + event.id() + " was stamped before: replayed");
     // Stamped by this drain, then put back sealed.
-    check.stamped(1, event.id(), 0);
+    check.stamped(1, payload, 0);
     assertThat(judge(check, stored(3, event, payload)))
-        .containsExactly("its id " + event.id() + " was stamped and delivered before: replayed");
+        .containsExactly("its id " + event.id() + " was stamped before: replayed");
+    // Put back under another id in the store's column: the id inside the sealed bytes counts.
+    assertThat(judge(check, new StoredEvent(4, "another-id", payload)))
+        .containsExactly("its id " + event.id() + " was stamped before: replayed");
   }
 }
