@@ -453,7 +453,10 @@ public final class AuditorBuilder {
             stamper == null
                 ? null
                 : new DrainCheck(
-                    stamper, integrity.previousKeys(), store instanceof TransactionalBackingStore),
+                    stamper,
+                    integrity.previousKeys(),
+                    store instanceof TransactionalBackingStore,
+                    deliveryMode != DeliveryMode.TRANSACTIONAL),
             tracing);
     return new DefaultAuditor(settings, handoff, publisher, metrics, loop);
   }

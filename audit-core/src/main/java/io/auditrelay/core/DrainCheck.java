@@ -61,6 +61,13 @@ final class DrainCheck {
    */
   private final boolean sealsAllowed;
 
+  /**
+   * Whether the store's order is each stream's order, so that sequences must rise within a claim:
+   * not in transactional delivery, where rows keep the order of their inserts while the drain
+   * stamps them in the order it claims them, after commits that come in any order.
+   */
+  private final boolean storeOrderIsStreamOrder;
+
   /** The CADF ids of the sealed events this drain stamped, oldest first. */
   private final Set<String> stampedIds = new LinkedHashSet<>();
 
@@ -82,7 +89,12 @@ final class DrainCheck {
   /** An event found tampered with, and why. */
   record Tampered(StoredEvent event, String why) {}
 
-  DrainCheck(Stamper stamper, List<SigningKey> previousKeys, boolean sealsAllowed) {
+  DrainCheck(
+      Stamper stamper,
+      List<SigningKey> previousKeys,
+      boolean sealsAllowed,
+      boolean storeOrderIsStreamOrder) {
+    this.storeOrderIsStreamOrder = storeOrderIsStreamOrder;
     this.ownEpoch = stamper.epoch();
     this.ownStream = stamper.stream();
     this.sealsAllowed = sealsAllowed;
@@ -144,8 +156,8 @@ final class DrainCheck {
       return why;
     }
     Long last = lastInClaim.get(epoch);
-    boolean checkpointAmongSealed = sealsAllowed && isCheckpoint(payload);
-    if (last != null && stamp.seq() <= last && !checkpointAmongSealed) {
+    boolean ordered = storeOrderIsStreamOrder && !(sealsAllowed && isCheckpoint(payload));
+    if (ordered && last != null && stamp.seq() <= last) {
       return "its sequence "
           + stamp.seq()
           + " of "
@@ -157,7 +169,7 @@ final class DrainCheck {
     if (wasDelivered(epoch, stamp.seq())) {
       return "its sequence " + stamp.seq() + " of " + epoch + " was delivered before: replayed";
     }
-    if (!checkpointAmongSealed) {
+    if (ordered) {
       lastInClaim.put(epoch, stamp.seq());
     }
     inFlight.put(event.sequence(), new Position(epoch, stamp.seq()));

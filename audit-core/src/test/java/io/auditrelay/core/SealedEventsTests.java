@@ -61,7 +61,7 @@ class SealedEventsTests {
   void theDrainsStampReplacesTheSealInPlaceAndIsProvenByItsMac() {
     CadfEvent event = event(1);
     byte[] payload = sealed(event);
-    DrainCheck check = new DrainCheck(stamper, List.of(), true);
+    DrainCheck check = new DrainCheck(stamper, List.of(), true, false);
     assertThat(judge(check, stored(1, event, payload))).isEmpty();
 
     PendingStamp.Located seal = PendingStamp.locate(payload).orElseThrow();
@@ -97,10 +97,10 @@ class SealedEventsTests {
             .getBytes(StandardCharsets.UTF_8);
     assertThat(edited).isNotEqualTo(payload);
 
-    assertThat(judge(new DrainCheck(stamper, List.of(), true), stored(1, event, edited)))
+    assertThat(judge(new DrainCheck(stamper, List.of(), true, false), stored(1, event, edited)))
         .containsExactly("its MAC does not match its bytes: edited or forged in the store");
     // A store whose events are never sealed (not a transactional one): a seal is no stamp.
-    assertThat(judge(new DrainCheck(stamper, List.of(), false), stored(1, event, payload)))
+    assertThat(judge(new DrainCheck(stamper, List.of(), false, true), stored(1, event, payload)))
         .containsExactly("it carries no readable integrity stamp");
   }
 
@@ -108,7 +108,7 @@ class SealedEventsTests {
   void aSealedEventStampedBeforeComesBackAsAReplay() {
     CadfEvent event = event(1);
     byte[] payload = sealed(event);
-    DrainCheck check = new DrainCheck(stamper, List.of(), true);
+    DrainCheck check = new DrainCheck(stamper, List.of(), true, false);
     // Twice in one claim: the second copy is the replay.
     assertThat(judge(check, stored(1, event, payload), stored(2, event, payload.clone())))
         .containsExactly("its id " + event.id() + " was stamped before: replayed");
@@ -119,5 +119,27 @@ class SealedEventsTests {
     // Put back under another id in the store's column: the id inside the sealed bytes counts.
     assertThat(judge(check, new StoredEvent(4, "another-id", payload)))
         .containsExactly("its id " + event.id() + " was stamped before: replayed");
+  }
+
+  @Test
+  void inTransactionalDeliveryTheStoreOrderIsNotHeldToTheStreamOrder() {
+    // Fails on the code before: a row inserted first but committed last was stamped after rows
+    // inserted after it; when both came back in one claim (a failed publish), the drain took the
+    // store order for the stream's and quarantined the later-stamped row as reordered.
+    CadfEvent first = event(1);
+    CadfEvent second = event(2);
+    byte[] a = sealed(first);
+    byte[] b = sealed(second);
+    byte[] stampedB = stamper.stampPending(b, PendingStamp.locate(b).orElseThrow()); // seq 0
+    byte[] stampedA = stamper.stampPending(a, PendingStamp.locate(a).orElseThrow()); // seq 1
+    StoredEvent rowA = stored(1, first, stampedA);
+    StoredEvent rowB = stored(2, second, stampedB);
+
+    assertThat(judge(new DrainCheck(stamper, List.of(), true, false), rowA, rowB)).isEmpty();
+    // Where appends follow the stream (write-ahead, buffer-on-failure), the same is a reorder.
+    assertThat(judge(new DrainCheck(stamper, List.of(), true, true), rowA, rowB))
+        .singleElement()
+        .asString()
+        .endsWith(": reordered");
   }
 }
