@@ -49,6 +49,9 @@ final class Stamper {
   private static final byte[] MAC_FIELD = "\",\"mac\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\"}}".getBytes(StandardCharsets.US_ASCII);
 
+  /** What follows the MAC when the stamp ends the event: its value, stamp and attachments end. */
+  private static final String TAIL = "\"}}]}";
+
   private final String stream;
   private final String epoch;
   private final @Nullable SigningKey key;
@@ -170,7 +173,13 @@ final class Stamper {
    * sequence. Any thread.
    */
   int slot(byte[] payload) {
-    int at = IntegrityStamp.lastIndexOf(payload, seqTokenBytes);
+    // The stamp is the last attachment, and attachments are the event's last field: where the
+    // sequence lies is known from the end; the search is for any other layout.
+    int at = payload.length - TAIL.length() - Digests.HEX_LENGTH - macOffset;
+    if (!regionIs(payload, at, seqToken)
+        || !regionIs(payload, payload.length - TAIL.length(), TAIL)) {
+      at = IntegrityStamp.lastIndexOf(payload, seqTokenBytes);
+    }
     if (at < 0
         || !regionIs(payload, at + prevOffset, prevToken)
         || !regionIs(payload, at + macOffset, macToken)) {
@@ -234,9 +243,10 @@ final class Stamper {
     byte[] seq = IntegrityStamp.seqText(next).getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(seq, 0, payload, at, seq.length);
     System.arraycopy(head, 0, payload, at + prevOffset, head.length);
-    byte[] code = mac.compute(payload, at + macOffset).getBytes(StandardCharsets.US_ASCII);
+    byte[] link = Digests.link(payload, at + macOffset); // the one pass over the bytes
+    byte[] code = mac.over(link).getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(code, 0, payload, at + macOffset, code.length);
-    head = Digests.sha256(payload).getBytes(StandardCharsets.US_ASCII);
+    head = Digests.hex(link).getBytes(StandardCharsets.US_ASCII);
     next++;
     sinceCheckpoint++;
   }

@@ -33,7 +33,7 @@ public final class ChainLinks {
     }
     IntegrityStamp stamp = located.get().stamp();
     String epoch = stamp.stream() + "/" + stamp.epoch();
-    String hash = Digests.sha256(payload);
+    String hash = Digests.linkHex(payload, located.get().macOffset());
     @Nullable Link before = last.get(epoch);
     if (before != null && stamp.seq() <= before.seq()) {
       return "sequence "

@@ -21,9 +21,30 @@ public final class Digests {
 
   private Digests() {}
 
-  /** SHA-256 of {@code bytes}, in hex: the link from an event to the one after it. */
+  private static final byte[] ZEROS = ZERO.getBytes(StandardCharsets.US_ASCII);
+
+  /** SHA-256 of {@code bytes}, in hex. */
   public static String sha256(byte[] bytes) {
     return HEX.formatHex(sha256().digest(bytes));
+  }
+
+  /**
+   * The link of a stamped event, raw: SHA-256 of its bytes with the {@value #HEX_LENGTH} bytes of
+   * its MAC, at {@code macOffset}, read as {@code 0}s. The next event of its epoch records it (in
+   * hex) as {@code prev}, and its MAC is made over it ({@link TrailMac}): one pass over the bytes
+   * serves both.
+   */
+  public static byte[] link(byte[] event, int macOffset) {
+    MessageDigest digest = sha256();
+    digest.update(event, 0, macOffset);
+    digest.update(ZEROS);
+    digest.update(event, macOffset + HEX_LENGTH, event.length - macOffset - HEX_LENGTH);
+    return digest.digest();
+  }
+
+  /** {@link #link} in hex. */
+  public static String linkHex(byte[] event, int macOffset) {
+    return HEX.formatHex(link(event, macOffset));
   }
 
   /** A new SHA-256 digest. */
@@ -52,7 +73,7 @@ public final class Digests {
   }
 
   /** Hex of {@code bytes}. */
-  static String hex(byte[] bytes) {
+  public static String hex(byte[] bytes) {
     return HEX.formatHex(bytes);
   }
 

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -21,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * @param epoch the run of the stream: 16 hex digits, new at every start of the Auditor
  * @param seq the place in the epoch: 0 is the epoch's start checkpoint, then 1, 2, … without gaps
  *     in the order the Auditor delivers
- * @param prev the SHA-256 (hex) of the exact bytes of the event at {@code seq - 1}, or 64 {@code
- *     0}s at {@code seq} 0: the hash chain
+ * @param prev the link ({@link Digests#link}, hex) of the event at {@code seq - 1}: the SHA-256 of
+ *     its exact bytes with its MAC read as {@code 0}s; 64 {@code 0}s at {@code seq} 0. The hash
+ *     chain
  * @param key the id of the signing key ({@link VerificationKeys#keyId}), or {@value #NO_KEY}
  * @param mac the drain's MAC ({@link TrailMac}); consumers ignore it
  */
@@ -41,10 +41,6 @@ public record IntegrityStamp(
   /** Digits of {@code seq} on the wire: zero-padded, so that a stamp has a fixed size. */
   public static final int SEQ_DIGITS = 19;
 
-  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern EPOCH = Pattern.compile("[0-9a-f]{16}");
-  private static final Pattern SEQ = Pattern.compile("[0-9]{" + SEQ_DIGITS + "}");
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final byte[] MARKER =
       ("{\"typeURI\":\"" + TYPE_URI + "\",\"name\":\"" + NAME + "\",\"content\":")
           .getBytes(StandardCharsets.US_ASCII);
@@ -62,26 +58,62 @@ public record IntegrityStamp(
     if (stream == null || stream.isEmpty() || stream.length() > 200) {
       throw new IllegalArgumentException("stream must be 1 to 200 characters");
     }
-    if (epoch == null || !EPOCH.matcher(epoch).matches()) {
+    if (epoch == null || !lowerHex(epoch, 16)) {
       throw new IllegalArgumentException("epoch must be 16 lower-case hex digits");
     }
     if (seq < 0) {
       throw new IllegalArgumentException("seq must not be negative");
     }
-    if (prev == null || !HEX64.matcher(prev).matches()) {
+    if (prev == null || !lowerHex(prev, Digests.HEX_LENGTH)) {
       throw new IllegalArgumentException("prev must be 64 lower-case hex digits");
     }
-    if (key == null || !KEY.matcher(key).matches()) {
+    if (key == null || !validKeyId(key)) {
       throw new IllegalArgumentException("key must be 1 to 64 of A-Z a-z 0-9 . _ : -");
     }
-    if (mac == null || !HEX64.matcher(mac).matches()) {
+    if (mac == null || !lowerHex(mac, Digests.HEX_LENGTH)) {
       throw new IllegalArgumentException("mac must be 64 lower-case hex digits");
     }
   }
 
   /** Whether {@code key} may be a key id in a stamp. */
   public static boolean validKeyId(String key) {
-    return KEY.matcher(key).matches();
+    if (key.isEmpty() || key.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
+          && ".-_:".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Loops, not patterns: every drained event's stamp is checked on the delivery thread.
+  private static boolean lowerHex(String text, int length) {
+    if (text.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean digits(String text, int length) {
+    if (text.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code seq} as it is written: {@value #SEQ_DIGITS} digits. */
@@ -116,7 +148,7 @@ public record IntegrityStamp(
       throw new IllegalArgumentException("the integrity stamp is not an object of six fields");
     }
     String seq = text(content, "seq");
-    if (!SEQ.matcher(seq).matches()) {
+    if (!digits(seq, SEQ_DIGITS)) {
       throw new IllegalArgumentException(
           "the integrity stamp's seq is not " + SEQ_DIGITS + " digits");
     }

@@ -8,10 +8,10 @@ import javax.crypto.Mac;
 
 /**
  * The MAC of a stored event, which lets the drain tell an event it stamped from one edited or
- * forged in the store: HMAC-SHA256 over the event's bytes with its own MAC replaced by 64 {@code
- * 0}s. The key is derived from a {@link SigningKey}, or random for one process when no key is
- * configured. Consumers cannot check it (it is not a signature); they check the chain and the
- * checkpoints. Not thread-safe: one per thread.
+ * forged in the store: HMAC-SHA256 over the event's link ({@link Digests#link}, the SHA-256 of its
+ * bytes with its own MAC read as 64 {@code 0}s). The key is derived from a {@link SigningKey}, or
+ * random for one process when no key is configured. Consumers cannot check it (it is not a
+ * signature); they check the chain and the checkpoints. Not thread-safe: one per thread.
  */
 public final class TrailMac {
 
@@ -54,10 +54,12 @@ public final class TrailMac {
    * is ignored), in hex.
    */
   public String compute(byte[] event, int macOffset) {
-    mac.update(event, 0, macOffset);
-    mac.update(ZEROS);
-    mac.update(event, macOffset + ZEROS.length, event.length - macOffset - ZEROS.length);
-    return Digests.hex(mac.doFinal());
+    return over(Digests.link(event, macOffset));
+  }
+
+  /** The MAC of the event whose {@link Digests#link} is {@code link}, in hex. */
+  public String over(byte[] link) {
+    return Digests.hex(mac.doFinal(link));
   }
 
   /** Whether {@code event} carries, at {@code macOffset}, its MAC under this key. */

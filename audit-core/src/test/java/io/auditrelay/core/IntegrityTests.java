@@ -146,7 +146,7 @@ class IntegrityTests {
         assertThat(checkpoint.seq()).isEqualTo(i);
         kinds.add(checkpoint.kind());
       }
-      prev = Digests.sha256(body);
+      prev = linkOf(body, stamp.mac());
     }
     assertThat(kinds)
         .containsExactly(
@@ -419,5 +419,16 @@ class IntegrityTests {
     assertThatThrownBy(() -> SigningKey.fromKeyStore(store, "s3cret-pass".toCharArray(), "missing"))
         .hasMessageContaining("no Ed25519 key pair under the alias 'missing'")
         .hasMessageNotContaining("s3cret");
+  }
+
+  /**
+   * The link of a stamped body, computed here from its definition: the SHA-256 of the body with its
+   * MAC value written as 64 {@code 0}s.
+   */
+  static String linkOf(byte[] body, String mac) {
+    String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    String zeroed = text.replace("\"mac\":\"" + mac + "\"", "\"mac\":\"" + Digests.ZERO + "\"");
+    assertThat(zeroed).as("the MAC is in the body once").isNotEqualTo(text);
+    return Digests.sha256(zeroed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -84,7 +84,7 @@ class SealedEventsTests {
     byte[] nextStamped = stamper.stampPending(next, PendingStamp.locate(next).orElseThrow());
     IntegrityStamp nextStamp = IntegrityStamp.locate(nextStamped).orElseThrow().stamp();
     assertThat(nextStamp.seq()).isEqualTo(1);
-    assertThat(nextStamp.prev()).isEqualTo(io.auditrelay.integrity.Digests.sha256(stamped));
+    assertThat(nextStamp.prev()).isEqualTo(IntegrityTests.linkOf(stamped, stamp.stamp().mac()));
   }
 
   @Test

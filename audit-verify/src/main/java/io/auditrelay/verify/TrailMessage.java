@@ -14,15 +14,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What one message body says about the trail, read on its own: its integrity stamp, the checkpoint
- * it carries if any, and the SHA-256 of its exact bytes. What needs other messages (links, holes,
- * cuts) is {@link TrailVerifier}'s.
+ * it carries if any, and its hash (the link of a stamped event, {@link Digests#link}). What needs
+ * other messages (links, holes, cuts) is {@link TrailVerifier}'s.
  *
  * @param kind whether the body is a stamped event, an event without a stamp, or unreadable
  * @param id the event's CADF {@code id}, or null when it has none, is unreadable, or was read by
  *     {@link #readForChain}
  * @param stamp the stamp; null unless {@code kind} is {@link Kind#STAMPED}
  * @param checkpoint the checkpoint the event carries, or null
- * @param hash lower-case hex SHA-256 of the body
+ * @param hash lower-case hex: a stamped body's link (SHA-256 with its MAC read as {@code 0}s), else
+ *     the SHA-256 of the body
  */
 public record TrailMessage(
     Kind kind,
@@ -58,7 +59,11 @@ public record TrailMessage(
     Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(body);
     if (located.isPresent() && IntegrityStamp.lastIndexOf(body, CHECKPOINT_MARKER) < 0) {
       return new TrailMessage(
-          Kind.STAMPED, null, located.get().stamp(), null, Digests.sha256(body));
+          Kind.STAMPED,
+          null,
+          located.get().stamp(),
+          null,
+          Digests.linkHex(body, located.get().macOffset()));
     }
     return read(body);
   }
@@ -66,7 +71,12 @@ public record TrailMessage(
   /** Reads one body; never throws. */
   public static TrailMessage read(byte[] message) {
     byte[] body = WireBodies.cadf(message);
-    String hash = Digests.sha256(body);
+    Optional<IntegrityStamp.Located> located = IntegrityStamp.locate(body);
+    // A stamped event's hash is its link (its MAC read as 0s), the rest's the plain SHA-256.
+    String hash =
+        located.isPresent()
+            ? Digests.linkHex(body, located.get().macOffset())
+            : Digests.sha256(body);
     JsonNode event;
     try {
       event = MAPPER.readTree(body);

@@ -268,13 +268,9 @@ public final class FileBackingStore implements BackingStore {
   private static long framedSize(List<SerializedEvent> batch) {
     long total = 0;
     for (SerializedEvent event : batch) {
-      for (byte b : event.payload()) {
-        if (b == '\n' || b == '\r') {
-          throw new IllegalArgumentException(
-              "file store payloads must be one line: event "
-                  + event.id()
-                  + " contains a line break");
-        }
+      if (LineBreaks.in(event.payload())) {
+        throw new IllegalArgumentException(
+            "file store payloads must be one line: event " + event.id() + " contains a line break");
       }
       total += RECORD_OVERHEAD + event.payload().length;
     }
