@@ -132,14 +132,13 @@ final class DefaultAuditor implements Auditor {
       pending =
           new Pending(serialize(sealed, cadf), new DeliveryFuture(complete.id(), this::withdrawn));
     } else {
-      CadfEvent placeholder = stamper.withPlaceholder(complete);
-      byte[] cadf = CadfJson.write(placeholder);
+      Stamper.Placed placed = stamper.place(complete);
       pending =
           new Pending(
-              serialize(placeholder, cadf),
+              serialize(complete, placed.cadf()),
               new DeliveryFuture(complete.id(), this::withdrawn),
-              cadf,
-              stamper.slot(cadf));
+              placed.cadf(),
+              placed.slot());
     }
     intake.readLock().lock();
     try {

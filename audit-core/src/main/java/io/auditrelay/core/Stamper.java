@@ -29,11 +29,12 @@ import org.jspecify.annotations.Nullable;
  * Stamps the events of one stream epoch: sequence, chain and MAC, in the order the delivery thread
  * first sends or appends them, and makes the epoch's checkpoints.
  *
- * <p>In {@code record()} the caller's thread adds a placeholder stamp of fixed size ({@link
- * #withPlaceholder}) and finds where it lies in the serialized bytes ({@link #slot}); the delivery
- * thread fills it in place ({@link #stamp}), so stamping costs no second serialization. The
- * placeholders are random letters drawn at start, which no event can know. A stamp is undone
- * ({@link #reset}) only when the store refused the batch as full: nothing of it was written.
+ * <p>In {@code record()} the caller's thread serializes the event with a placeholder stamp of fixed
+ * size and knows where it lies in the bytes ({@link #place}); the delivery thread fills it in place
+ * ({@link #stamp}), so stamping costs no second serialization, and one SHA-256 pass over the bytes
+ * gives both the chain's link and the MAC. The placeholders are random letters drawn at start,
+ * which no event can know. A stamp is undone ({@link #reset}) only when the store refused the batch
+ * as full: nothing of it was written.
  *
  * <p>The stamp is written into the CADF bytes; in the oslo formats the envelope is made again
  * around them ({@link WireBodies#withCadf}). In transactional delivery an event is sealed instead
@@ -159,6 +160,48 @@ final class Stamper {
 
   TrailMac mac() {
     return mac;
+  }
+
+  /**
+   * An event's bytes with a placeholder stamp as its last attachment, and where its sequence lies.
+   */
+  record Placed(byte[] cadf, int slot) {}
+
+  private static final byte[] NO_BYTES = {};
+  private static final byte[] COMMA = {','};
+  private static final byte[] OPEN_ATTACHMENTS =
+      ",\"attachments\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE_ATTACHMENTS = {']'};
+
+  /**
+   * Serializes {@code event} with a placeholder stamp as its last attachment (the bytes of {@code
+   * CadfJson.write(withPlaceholder(event))}) and finds its slot. When attachments are the event's
+   * last field, the placeholder's bytes are spliced in before its end, with no second object to
+   * build nor stamp to search for. Any thread.
+   */
+  Placed place(CadfEvent event) {
+    if (event.reporterchain() == null && event.requestPath() == null) {
+      byte[] plain = CadfJson.write(event);
+      boolean none = event.attachments() == null;
+      boolean empty = !none && event.attachments().isEmpty();
+      String end = none ? "}" : "]}";
+      int cut = plain.length - end.length();
+      if (regionIs(plain, cut, end)) {
+        byte[] before = none ? OPEN_ATTACHMENTS : empty ? NO_BYTES : COMMA;
+        byte[] after = none ? CLOSE_ATTACHMENTS : NO_BYTES;
+        byte[] cadf = new byte[plain.length + before.length + placeholder.length + after.length];
+        int at = 0;
+        System.arraycopy(plain, 0, cadf, at, cut);
+        System.arraycopy(before, 0, cadf, at += cut, before.length);
+        System.arraycopy(placeholder, 0, cadf, at += before.length, placeholder.length);
+        int slot = at + placeholderSlot;
+        System.arraycopy(after, 0, cadf, at += placeholder.length, after.length);
+        System.arraycopy(plain, cut, cadf, at + after.length, end.length());
+        return new Placed(cadf, slot);
+      }
+    }
+    byte[] cadf = CadfJson.write(withPlaceholder(event));
+    return new Placed(cadf, slot(cadf));
   }
 
   /** The event with a placeholder stamp as its last attachment. Any thread. */
@@ -303,30 +346,29 @@ final class Stamper {
             CadfTime.format(now),
             key);
     CadfEvent event =
-        withPlaceholder(
-            CadfEvent.builder()
-                .id(UUID.randomUUID().toString())
-                .eventTime(now)
-                .action(
-                    switch (kind) {
-                      case START -> Actions.START;
-                      case END -> Actions.STOP;
-                      case CHECKPOINT -> Actions.MONITOR;
-                    })
-                .outcome(Outcome.SUCCESS)
-                .initiator(observer)
-                .target(Resource.of("auditrelay:" + stream, "data/audit/trail"))
-                .observer(observer)
-                .name("audit trail " + kind.wire())
-                .attachment(checkpoint.attachment())
-                .build());
-    byte[] payload = CadfJson.write(event);
+        CadfEvent.builder()
+            .id(UUID.randomUUID().toString())
+            .eventTime(now)
+            .action(
+                switch (kind) {
+                  case START -> Actions.START;
+                  case END -> Actions.STOP;
+                  case CHECKPOINT -> Actions.MONITOR;
+                })
+            .outcome(Outcome.SUCCESS)
+            .initiator(observer)
+            .target(Resource.of("auditrelay:" + stream, "data/audit/trail"))
+            .observer(observer)
+            .name("audit trail " + kind.wire())
+            .attachment(checkpoint.attachment())
+            .build();
+    Placed placed = place(event);
     Pending pending =
         new Pending(
-            new SerializedEvent(event.id(), wire.encode(event, payload)),
+            new SerializedEvent(event.id(), wire.encode(event, placed.cadf())),
             new DeliveryFuture(event.id(), f -> {}),
-            payload,
-            slot(payload));
+            placed.cadf(),
+            placed.slot());
     stamp(pending);
     sinceCheckpoint = 0;
     lastCheckpointNanos = System.nanoTime();
