@@ -57,7 +57,14 @@ public class FileAppend {
   @Param("false")
   public boolean integrity;
 
-  private final CadfEvent event = Fixtures.event();
+  /**
+   * Whether, without integrity, the event carries a plain attachment as large as the stamp (the
+   * {@code integrity} group's control for the stamp's bytes).
+   */
+  @Param("false")
+  public boolean sameBytes;
+
+  private CadfEvent event = Fixtures.event();
   private final byte[] json = Fixtures.eventBytes();
   private final byte[] record = line(json);
   private Path dir;
@@ -71,6 +78,9 @@ public class FileAppend {
 
   @Setup(Level.Trial)
   public void open() throws IOException {
+    if (sameBytes) {
+      event = Fixtures.eventWithStampSizedPad();
+    }
     dir = Fixtures.tempDirectory("bench-file");
     // Port 1 refuses: the Auditor stores everything and never drains during the measurement.
     auditor =

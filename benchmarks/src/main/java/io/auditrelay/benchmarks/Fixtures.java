@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.auditrelay.cadf.Actions;
+import io.auditrelay.cadf.Attachment;
 import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.cadf.CadfJson;
 import io.auditrelay.cadf.Outcome;
@@ -12,7 +13,9 @@ import io.auditrelay.cadf.Resource;
 import io.auditrelay.cadf.ResourceTypes;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.AuditorBuilder;
+import io.auditrelay.integrity.Digests;
 import io.auditrelay.integrity.Integrity;
+import io.auditrelay.integrity.IntegrityStamp;
 import io.auditrelay.integrity.SigningKey;
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.SerializedEvent;
@@ -66,6 +69,36 @@ final class Fixtures {
                 .build())
         .observer(Resource.builder("audit-bench", "service").name("audit-bench").build())
         .tag("project?value=3a9c1f6e0b2d4c8e9f7a6b5c4d3e2f1a")
+        .build();
+  }
+
+  /**
+   * {@link #event()} with a plain attachment exactly as large as the integrity stamp an Auditor of
+   * {@link #auditor(String, BackingStore, boolean)} adds: recorded without integrity, it tells the
+   * cost of integrity's work from the cost of its bytes.
+   */
+  static CadfEvent eventWithStampSizedPad() {
+    CadfEvent event = event();
+    CadfEvent complete = event.withDefaults(java.time.Clock.systemUTC(), event.observer());
+    int stamped =
+        CadfJson.write(
+                complete.toBuilder()
+                    .attachment(
+                        IntegrityStamp.attachment(
+                            STREAM,
+                            "0".repeat(16),
+                            IntegrityStamp.seqText(0),
+                            Digests.ZERO,
+                            SIGNING_KEY.keyId(),
+                            Digests.ZERO))
+                    .build())
+            .length;
+    int emptyPad =
+        CadfJson.write(
+                complete.toBuilder().attachment(new Attachment("text/plain", "pad", "")).build())
+            .length;
+    return event.toBuilder()
+        .attachment(new Attachment("text/plain", "pad", "x".repeat(stamped - emptyPad)))
         .build();
   }
 
@@ -148,18 +181,16 @@ final class Fixtures {
   /** The signing key of the benchmarks with integrity on: one per JVM. */
   private static final SigningKey SIGNING_KEY = SigningKey.generate();
 
+  /** The integrity stream of the benchmark Auditors. */
+  private static final String STREAM = "bench@" + ProcessHandle.current().pid();
+
   /**
    * An Auditor builder for the benchmark broker and {@code queue}, with the verifiable trail when
    * {@code integrity} (one key per JVM, the default checkpoints: every 10,000 events or 1 s).
    */
   static AuditorBuilder auditor(String queue, BackingStore store, boolean integrity) {
     return auditor(queue, store)
-        .integrity(
-            integrity
-                ? Integrity.builder("bench@" + ProcessHandle.current().pid())
-                    .signingKey(SIGNING_KEY)
-                    .build()
-                : null);
+        .integrity(integrity ? Integrity.builder(STREAM).signingKey(SIGNING_KEY).build() : null);
   }
 
   /** An Auditor builder for the benchmark broker and {@code queue}. */

@@ -38,7 +38,14 @@ public class RecordLatency {
   @Param("false")
   public boolean integrity;
 
-  private final CadfEvent event = Fixtures.event();
+  /**
+   * Whether, without integrity, the event carries a plain attachment as large as the stamp (the
+   * {@code integrity} group's control for the stamp's bytes).
+   */
+  @Param("false")
+  public boolean sameBytes;
+
+  private CadfEvent event = Fixtures.event();
   private final Clock clock = Clock.systemUTC();
   private final byte[] bytes = Fixtures.eventBytes();
   private String queue;
@@ -48,6 +55,9 @@ public class RecordLatency {
 
   @Setup(Level.Trial)
   public void start() throws Exception {
+    if (sameBytes) {
+      event = Fixtures.eventWithStampSizedPad();
+    }
     queue = Fixtures.unique("bench-latency");
     auditor =
         Fixtures.auditor(

@@ -193,12 +193,27 @@ public final class RunBenchmarks {
       }
       case "integrity" -> {
         // Each figure with the trail off (limit) and on (ours), in alternating order per round.
+        // record() and fsync=always also against the event without integrity carrying a plain
+        // attachment of the stamp's size: the cost of integrity's work apart from its bytes.
         double[] latency =
-            integrityPair(
-                RecordLatency.class, "ours", RunBenchmarks::timed, r -> percentile(r, 99));
+            integritySides(
+                RecordLatency.class,
+                "ours",
+                RunBenchmarks::timed,
+                r -> percentile(r, 99),
+                WITH_SAME_BYTES);
         entries.add(
             Summary.Entry.of(
                 "integrity.record.latency.p99", "us", latency[1], latency[0], null, date, machine));
+        entries.add(
+            Summary.Entry.of(
+                "integrity.record.latency.p99.same-bytes",
+                "us",
+                latency[1],
+                latency[2],
+                null,
+                date,
+                machine));
         double[] live =
             integrityPair(RabbitLive.class, "ours", RunBenchmarks::timed, RunBenchmarks::score);
         entries.add(
@@ -211,14 +226,27 @@ public final class RunBenchmarks {
                 date,
                 machine));
         double[] always =
-            integrityPair(
-                FileAppend.class, "fsyncAlwaysOurs", RunBenchmarks::timed, RunBenchmarks::score);
+            integritySides(
+                FileAppend.class,
+                "fsyncAlwaysOurs",
+                RunBenchmarks::timed,
+                RunBenchmarks::score,
+                WITH_SAME_BYTES);
         entries.add(
             Summary.Entry.of(
                 "integrity.file.fsync-always.throughput",
                 "events/s",
                 always[1],
                 always[0],
+                null,
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "integrity.file.fsync-always.same-bytes",
+                "events/s",
+                always[1],
+                always[2],
                 null,
                 date,
                 machine));
@@ -337,10 +365,20 @@ public final class RunBenchmarks {
     return medians;
   }
 
+  /** The sides of {@link #integrityPair}: integrity off, on. */
+  private static final List<Map<String, String>> OFF_ON =
+      List.of(Map.of("integrity", "false"), Map.of("integrity", "true"));
+
+  /** {@link #OFF_ON} and off with an event as large as a stamped one ({@code sameBytes}). */
+  private static final List<Map<String, String>> WITH_SAME_BYTES =
+      List.of(
+          Map.of("integrity", "false"),
+          Map.of("integrity", "true"),
+          Map.of("integrity", "false", "sameBytes", "true"));
+
   /**
-   * Runs {@code method} of {@code benchmark} with its {@code integrity} parameter off and on,
-   * {@link #ITERATIONS} rounds in alternating order (the machine drifts: neither side always runs
-   * first), and returns the median of {@code measure} of each side: {@code [off, on]}.
+   * Runs {@code method} of {@code benchmark} with its {@code integrity} parameter off and on; see
+   * {@link #integritySides}. Returns {@code [off, on]}.
    */
   private static double[] integrityPair(
       Class<?> benchmark,
@@ -348,26 +386,39 @@ public final class RunBenchmarks {
       Supplier<ChainedOptionsBuilder> options,
       ToDoubleFunction<RunResult> measure)
       throws Exception {
-    List<List<Double>> sides = List.of(new ArrayList<>(), new ArrayList<>());
+    return integritySides(benchmark, method, options, measure, OFF_ON);
+  }
+
+  /**
+   * Runs {@code method} of {@code benchmark} once per side (its parameters), {@link #ITERATIONS}
+   * rounds, each round starting with the next side (the machine drifts: no side always runs first),
+   * and returns the median of {@code measure} of each side, in the order of {@code sides}.
+   */
+  private static double[] integritySides(
+      Class<?> benchmark,
+      String method,
+      Supplier<ChainedOptionsBuilder> options,
+      ToDoubleFunction<RunResult> measure,
+      List<Map<String, String>> sides)
+      throws Exception {
+    List<List<Double>> figures = new ArrayList<>();
+    sides.forEach(s -> figures.add(new ArrayList<>()));
     for (int round = 0; round < ITERATIONS; round++) {
-      for (int i = 0; i < 2; i++) {
-        int side = (i + round) % 2;
-        String value = side == 1 ? "true" : "false";
-        Map<String, RunResult> r =
-            jmh(
-                benchmark,
-                method,
-                options.get().measurementIterations(1).param("integrity", value));
+      for (int i = 0; i < sides.size(); i++) {
+        int side = (i + round) % sides.size();
+        ChainedOptionsBuilder builder = options.get().measurementIterations(1);
+        sides.get(side).forEach(builder::param);
+        Map<String, RunResult> r = jmh(benchmark, method, builder);
         RunResult result =
             r.values().stream()
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException(method + " produced no result"));
         double figure = measure.applyAsDouble(result);
-        System.out.printf("   round %d %s integrity=%s: %.2f%n", round + 1, method, value, figure);
-        sides.get(side).add(figure);
+        System.out.printf("   round %d %s %s: %.2f%n", round + 1, method, sides.get(side), figure);
+        figures.get(side).add(figure);
       }
     }
-    return new double[] {median(sides.get(0)), median(sides.get(1))};
+    return figures.stream().mapToDouble(RunBenchmarks::median).toArray();
   }
 
   private static double median(List<Double> values) {
