@@ -184,16 +184,9 @@ final class DeliveryLoop implements Runnable {
         first = handoff.poll(wait);
       }
       if (first != null) {
-        // Appended events share one durable write (one fsync, one commit): in the modes that
-        // append every event, take more than one publish batch at a time.
-        // A live batch never takes the events in flight past the confirm window.
-        int take = publishLive ? Math.max(1, Math.min(batchSize, live.room())) : appendBatch;
-        if (stamper != null) {
-          take = Math.min(take, stamper.eventsBeforeCheckpoint()); // checkpoints every N exactly
-        }
-        List<Pending> batch = new ArrayList<>(take);
+        List<Pending> batch = new ArrayList<>(batchRoom());
         batch.add(first);
-        handoff.drainTo(batch, take - 1);
+        handoff.drainTo(batch, batchRoom() - 1);
         deliverLive(batch);
       }
     } else {
@@ -206,6 +199,17 @@ final class DeliveryLoop implements Runnable {
       }
     }
     drain();
+  }
+
+  /**
+   * How many events the next batch may take: appended events share one durable write (one fsync,
+   * one commit), so in the modes that append every event more than one publish batch; a live batch
+   * never takes the events in flight past the confirm window; and a checkpoint comes every N events
+   * exactly.
+   */
+  private int batchRoom() {
+    int take = publishLive ? Math.max(1, Math.min(batchSize, live.room())) : appendBatch;
+    return stamper == null ? take : Math.min(take, stamper.eventsBeforeCheckpoint());
   }
 
   /**
@@ -224,15 +228,20 @@ final class DeliveryLoop implements Runnable {
 
   /**
    * Delivers the next checkpoint like a live event, once every event stamped before it is durable:
-   * the batches in flight are settled first, and their failures stored first.
+   * the batches in flight are settled first, and their failures stored first. The events waiting in
+   * the hand-off queue go in the same batch, after it: a checkpoint costs no write of its own.
    */
   private void checkpoint(boolean end) {
     settleAll();
     if (!held.isEmpty() || stamper == null) {
       return; // the next step stores them; the checkpoint waits
     }
-    List<Pending> batch = new ArrayList<>(1);
-    batch.add(stamper.checkpoint(end));
+    Pending checkpoint = stamper.checkpoint(end);
+    List<Pending> batch = new ArrayList<>(end ? 1 : 1 + batchRoom());
+    batch.add(checkpoint);
+    if (!end) {
+      handoff.drainTo(batch, batchRoom() - 1);
+    }
     deliverLive(batch);
   }
 

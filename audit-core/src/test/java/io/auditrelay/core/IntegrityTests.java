@@ -118,6 +118,39 @@ class IntegrityTests {
   }
 
   @Test
+  void aCheckpointSharesItsBatchWithTheEventsWaitingBehindIt() {
+    // The first batch is held while 29 events queue: the checkpoints at 11 and 22 then go out with
+    // the events waiting behind them, not in writes of their own (29 events: no third one is due).
+    // Before, every checkpoint was a batch of one (a publish, or an fsync or commit of its own).
+    publisher.holdFirstCall();
+    start(
+        new MemoryBackingStore(1000, Clock.systemUTC()),
+        DeliveryMode.BUFFER_ON_FAILURE,
+        integrity(10));
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (int i = 0; i < 29; i++) {
+      futures.add(auditor.record(AuditorIntegrationTests.event(0, i)));
+    }
+    await().until(() -> publisher.entered.get() == 1);
+    publisher.release();
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+
+    List<List<SerializedEvent>> withCheckpoint =
+        publisher.batches.stream()
+            .filter(batch -> content(batch.get(0).payload(), Checkpoint.TYPE_URI) != null)
+            .toList();
+    assertThat(withCheckpoint).as("the start and the checkpoints at 11 and 22").hasSize(3);
+    assertThat(withCheckpoint.subList(1, 3))
+        .as("each periodic checkpoint leads a batch of the events queued behind it")
+        .allSatisfy(batch -> assertThat(batch).hasSize(10));
+    for (List<SerializedEvent> batch : publisher.batches) {
+      for (int i = 1; i < batch.size(); i++) {
+        assertThat(stamp(batch.get(i)).seq()).isEqualTo(stamp(batch.get(i - 1)).seq() + 1);
+      }
+    }
+  }
+
+  @Test
   void deliveredEventsFormOneChainWithSignedStartCheckpointsAndEnd() {
     start(
         new MemoryBackingStore(1000, Clock.systemUTC()),
