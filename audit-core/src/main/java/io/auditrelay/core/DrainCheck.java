@@ -23,10 +23,6 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checks every drained event before it is published: that its bytes carry a stamp whose MAC matches
@@ -143,7 +139,7 @@ final class DrainCheck {
         return why;
       }
       // The id inside the sealed bytes, not the store's column, which a copy may change.
-      String id = cadfId(payload);
+      String id = WireBodies.eventId(payload);
       if (id == null || stampedIds.contains(id) || !sealedInClaim.add(id)) {
         return "its id " + id + " was stamped before: replayed";
       }
@@ -175,30 +171,6 @@ final class DrainCheck {
     inFlight.put(event.sequence(), new Position(epoch, stamp.seq()));
     return null;
   }
-
-  /** The CADF {@code id} of an event, read up to that field only; null when it has none. */
-  private static @Nullable String cadfId(byte[] payload) {
-    try (JsonParser parser = JSON.createParser(payload)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      for (JsonToken token = parser.nextToken();
-          token == JsonToken.PROPERTY_NAME;
-          token = parser.nextToken()) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if ("id".equals(name)) {
-          return value == JsonToken.VALUE_STRING ? parser.getString() : null;
-        }
-        parser.skipChildren();
-      }
-      return null;
-    } catch (JacksonException e) {
-      return null;
-    }
-  }
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /**
    * Whether the event is a checkpoint. Where sealed events are drained, a checkpoint is stamped
@@ -251,7 +223,7 @@ final class DrainCheck {
    * (store sequence {@code sequence}): tracked like any admitted event until {@link #settled}.
    */
   void stamped(long sequence, byte[] cadf, long seq) {
-    String id = cadfId(cadf);
+    String id = WireBodies.eventId(cadf);
     inFlight.put(sequence, new Position(ownStream + "/" + ownEpoch, seq));
     if (id != null) {
       stampedIds.add(id);

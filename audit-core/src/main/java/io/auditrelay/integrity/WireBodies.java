@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -94,22 +95,49 @@ public final class WireBodies {
     }
   }
 
+  /**
+   * The {@code id} of a CADF event's bytes (as {@link #cadf} gives them), read up to that field
+   * only; null when it has none, it is not a string, or the bytes cannot be read up to it.
+   */
+  public static @Nullable String eventId(byte[] cadf) {
+    return atField(
+        cadf, "id", (parser, value) -> value == JsonToken.VALUE_STRING ? parser.getString() : null);
+  }
+
   /** Where the top-level {@code payload} object of a notification lies: [from, to), or null. */
   private static int @Nullable [] payloadRange(byte[] message) {
-    try (JsonParser parser = MAPPER.createParser(message)) {
+    return atField(
+        message,
+        "payload",
+        (parser, value) -> {
+          if (value != JsonToken.START_OBJECT) {
+            return null;
+          }
+          long from = parser.currentTokenLocation().getByteOffset();
+          parser.skipChildren();
+          long to = parser.currentTokenLocation().getByteOffset() + 1;
+          return from < 0 || to <= from ? null : new int[] {(int) from, (int) to};
+        });
+  }
+
+  /**
+   * {@code read} applied to a parser standing on the value of the first top-level field {@code
+   * name} of the JSON object {@code json}, and that value's token; null when {@code json} is not an
+   * object, has no such field, or cannot be read up to it. Nothing after the field is read.
+   */
+  private static <T> @Nullable T atField(
+      byte[] json, String name, BiFunction<JsonParser, JsonToken, @Nullable T> read) {
+    try (JsonParser parser = MAPPER.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
       for (JsonToken token = parser.nextToken();
           token == JsonToken.PROPERTY_NAME;
           token = parser.nextToken()) {
-        String name = parser.currentName();
+        String field = parser.currentName();
         JsonToken value = parser.nextToken();
-        if ("payload".equals(name) && value == JsonToken.START_OBJECT) {
-          long from = parser.currentTokenLocation().getByteOffset();
-          parser.skipChildren();
-          long to = parser.currentTokenLocation().getByteOffset() + 1;
-          return from < 0 || to <= from ? null : new int[] {(int) from, (int) to};
+        if (name.equals(field)) {
+          return read.apply(parser, value);
         }
         parser.skipChildren();
       }
