@@ -56,7 +56,9 @@ public final class RunBenchmarks {
                 "heap",
                 "modes",
                 "verify",
-                "integrity")
+                "integrity",
+                "cpu",
+                "peers")
             : List.of(args);
     Path out = Path.of("docs", "benchmarks");
     Files.createDirectories(out);
@@ -191,6 +193,43 @@ public final class RunBenchmarks {
                 date,
                 machine));
       }
+      case "peers" -> {
+        // At equal guarantees: each thread waits until its event is durable, one at a time.
+        Map<String, RunResult> r = jmh(PeerRabbitTemplate.class, timed());
+        RunResult peer = r.get("peer");
+        for (String[] mode :
+            new String[][] {
+              {"oursBufferOnFailureMemory", "buffer-on-failure-memory"},
+              {"oursWriteAheadFile", "write-ahead-file"}
+            }) {
+          RunResult ours = r.get(mode[0]);
+          entries.add(
+              Summary.Entry.of(
+                  "peer.rabbittemplate.throughput." + mode[1],
+                  "events/s",
+                  perThreadsMean(ours),
+                  null,
+                  perThreadsMean(peer),
+                  date,
+                  machine));
+          for (int p : new int[] {50, 99}) {
+            entries.add(
+                Summary.Entry.of(
+                    "peer.rabbittemplate.latency.p" + p + "." + mode[1],
+                    "us",
+                    percentile(ours, p),
+                    null,
+                    percentile(peer, p),
+                    date,
+                    machine));
+          }
+        }
+      }
+      case "cpu" -> {
+        // Lower is better: µs of CPU per confirmed event, the raw client's as the limit.
+        double[] cpu = CpuPerEvent.measure(ITERATIONS);
+        entries.add(Summary.Entry.of("cpu.per-event", "us", cpu[0], cpu[1], null, date, machine));
+      }
       case "integrity" -> {
         // Each figure with the trail off (limit) and on (ours), in alternating order per round.
         // record() and fsync=always also against the event without integrity carrying a plain
@@ -319,7 +358,7 @@ public final class RunBenchmarks {
               "unknown group '"
                   + group
                   + "'; groups: latency, file, rabbit, drain, sql, reopen, heap, modes, verify,"
-                  + " integrity, charts");
+                  + " integrity, cpu, peers, charts");
     }
     return entries;
   }
@@ -474,6 +513,14 @@ public final class RunBenchmarks {
 
   private static double percentile(@Nullable RunResult result, double percentile) {
     return require(result).getPrimaryResult().getStatistics().getPercentile(percentile);
+  }
+
+  /**
+   * Events per second of {@link PeerRabbitTemplate#THREADS} threads that each wait for one event at
+   * a time, from the mean sampled time of one event in microseconds.
+   */
+  private static double perThreadsMean(@Nullable RunResult result) {
+    return PeerRabbitTemplate.THREADS * 1_000_000.0 / score(result);
   }
 
   /** Events per second from a single-shot time in milliseconds. */
