@@ -92,28 +92,12 @@ public record IntegrityStamp(
 
   // Loops, not patterns: every drained event's stamp is checked on the delivery thread.
   private static boolean lowerHex(String text, int length) {
-    if (text.length() != length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      char c = text.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
+    return text.length() == length
+        && text.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
   }
 
   private static boolean digits(String text, int length) {
-    if (text.length() != length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
+    return text.length() == length && text.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /** {@code seq} as it is written: {@value #SEQ_DIGITS} digits. */

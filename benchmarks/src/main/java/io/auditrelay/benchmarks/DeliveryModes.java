@@ -55,11 +55,7 @@ public class DeliveryModes {
 
     @TearDown(Level.Iteration)
     public void purge() throws Exception {
-      try (Connection connection = Fixtures.rabbitConnection();
-          Channel channel = connection.createChannel()) {
-        Fixtures.declare(channel, queue);
-        channel.queuePurge(queue);
-      }
+      Fixtures.purge(queue);
     }
 
     @TearDown(Level.Trial)

@@ -232,6 +232,17 @@ final class Fixtures {
         .build();
   }
 
+  /** Empties a queue: the broker keeps what it is given, from one iteration to the next. */
+  static void purge(String queue) throws IOException {
+    try (Connection connection = rabbitConnection();
+        Channel channel = connection.createChannel()) {
+      declare(channel, queue);
+      channel.queuePurge(queue);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException(e);
+    }
+  }
+
   /** Deletes a queue, best effort. */
   static void deleteQueue(String queue) {
     try (Connection connection = rabbitConnection();

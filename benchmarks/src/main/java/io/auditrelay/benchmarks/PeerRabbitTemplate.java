@@ -84,10 +84,7 @@ public class PeerRabbitTemplate {
   /** The broker keeps what it is given: empty the queue between iterations. */
   @TearDown(Level.Iteration)
   public void purge() throws Exception {
-    try (Connection connection = Fixtures.rabbitConnection();
-        Channel channel = connection.createChannel()) {
-      channel.queuePurge(queue);
-    }
+    Fixtures.purge(queue);
   }
 
   @Benchmark
