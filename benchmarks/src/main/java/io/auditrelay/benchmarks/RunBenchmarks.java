@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -470,7 +471,17 @@ public final class RunBenchmarks {
     return jmh(benchmark, "", options);
   }
 
-  /** Runs the methods of one class whose names match {@code methods} (a regular expression). */
+  /**
+   * The comparison switches of some benchmarks ({@code @Param("false")}): off, they are not part of
+   * a result's name, so that the groups that leave them off find their results by plain names.
+   */
+  private static final Set<String> SWITCHES = Set.of("integrity", "sameBytes");
+
+  /**
+   * Runs the methods of one class whose names match {@code methods} (a regular expression); the
+   * results by method name, each {@code @Param} value but a switch that is off appended ({@code
+   * ours@1000000}).
+   */
   private static Map<String, RunResult> jmh(
       Class<?> benchmark, String methods, ChainedOptionsBuilder options) throws Exception {
     Collection<RunResult> results =
@@ -486,7 +497,10 @@ public final class RunBenchmarks {
       String label = result.getParams().getBenchmark();
       String name = label.substring(label.lastIndexOf('.') + 1);
       for (String key : result.getParams().getParamsKeys()) {
-        name += "@" + result.getParams().getParam(key);
+        String value = result.getParams().getParam(key);
+        if (!(SWITCHES.contains(key) && "false".equals(value))) {
+          name += "@" + value;
+        }
       }
       byName.put(name, result);
     }
