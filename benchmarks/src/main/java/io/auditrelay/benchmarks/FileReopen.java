@@ -1,9 +1,7 @@
 package io.auditrelay.benchmarks;
 
 import io.auditrelay.store.BackingStore;
-import io.auditrelay.store.SerializedEvent;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,12 +33,7 @@ public class FileReopen {
   @Setup(Level.Trial)
   public void fill() {
     dir = Fixtures.tempDirectory("bench-reopen");
-    try (BackingStore store = Fixtures.fileStore(dir, "never")) {
-      List<SerializedEvent> batch = Fixtures.serialized(1000);
-      for (int i = 0; i < backlog; i += 1000) {
-        store.append(batch.subList(0, Math.min(1000, backlog - i)));
-      }
-    }
+    FileBacklog.fill(dir, backlog);
   }
 
   @Benchmark

@@ -121,6 +121,14 @@ final class Fixtures {
     return batch;
   }
 
+  /** Appends {@code events} events to {@code store} in batches of 1,000, as a backlog. */
+  static void fill(BackingStore store, int events) {
+    List<SerializedEvent> batch = serialized(1000);
+    for (int i = 0; i < events; i += 1000) {
+      store.append(batch.subList(0, Math.min(1000, events - i)));
+    }
+  }
+
   static Path tempDirectory(String prefix) {
     try {
       return Files.createTempDirectory(prefix);
@@ -264,6 +272,41 @@ final class Fixtures {
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** The benchmarks' jar (or classes directory). */
+  static Path jar() {
+    try {
+      return Path.of(Fixtures.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The command of a child JVM running {@code main} with {@code args} on the benchmarks' jar plus
+   * {@code classpath} (may be empty), with {@code options} and every {@code audit.bench.*} property
+   * of this JVM.
+   */
+  static List<String> childJvm(
+      List<String> options, String classpath, Class<?> main, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(
+            name -> {
+              if (name.startsWith("audit.bench.")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+              }
+            });
+    command.add("-cp");
+    command.add(
+        classpath.isEmpty() ? jar().toString() : jar() + java.io.File.pathSeparator + classpath);
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    return command;
   }
 
   static String unique(String prefix) {

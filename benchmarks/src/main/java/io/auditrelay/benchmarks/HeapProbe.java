@@ -1,13 +1,13 @@
 package io.auditrelay.benchmarks;
 
 import io.auditrelay.store.BackingStore;
-import io.auditrelay.store.SerializedEvent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code file.heap.backlog-ratio}: the heap a file store retains once opened on a backlog, measured
@@ -21,18 +21,23 @@ final class HeapProbe {
 
   /** Runs the probe in a child JVM for {@code backlog} events; returns the retained bytes. */
   static long retainedBytes(int backlog) throws Exception {
-    String jar =
-        Path.of(HeapProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
+    return retainedBytes(backlog, null);
+  }
+
+  /**
+   * Runs the probe in a child JVM on the file store of {@code dir} (as {@link
+   * Fixtures#fileStore(Path, String)} made it), which holds {@code backlog} events, or on a store
+   * of its own when {@code dir} is null; returns the retained bytes.
+   */
+  static long retainedBytes(int backlog, @Nullable Path dir) throws Exception {
     Process child =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-Xmx4g",
-                "-cp",
-                jar,
-                HeapProbe.class.getName(),
-                Integer.toString(backlog))
+                Fixtures.childJvm(
+                    List.of("-XX:+UseSerialGC", "-Xmx4g"),
+                    "",
+                    HeapProbe.class,
+                    Integer.toString(backlog),
+                    dir == null ? "" : dir.toString()))
             .redirectErrorStream(true)
             .start();
     String result = null;
@@ -53,13 +58,11 @@ final class HeapProbe {
 
   public static void main(String[] args) throws Exception {
     int backlog = Integer.parseInt(args[0]);
-    Path dir = Fixtures.tempDirectory("bench-heap");
+    boolean own = args.length < 2 || args[1].isEmpty();
+    Path dir = own ? Fixtures.tempDirectory("bench-heap") : Path.of(args[1]);
     try {
-      try (BackingStore store = Fixtures.fileStore(dir, "never")) {
-        List<SerializedEvent> batch = Fixtures.serialized(1000);
-        for (int i = 0; i < backlog; i += 1000) {
-          store.append(batch.subList(0, Math.min(1000, backlog - i)));
-        }
+      if (own) {
+        FileBacklog.fill(dir, backlog);
       }
       // Warm the classes the open needs, so that the measured open loads nothing new.
       Fixtures.fileStore(dir, "always").close();
@@ -74,7 +77,9 @@ final class HeapProbe {
       System.out.println("HEAP open=" + open + " closed=" + closed);
       System.out.println("RETAINED " + Math.max(0, open - closed));
     } finally {
-      Fixtures.delete(dir);
+      if (own) {
+        Fixtures.delete(dir);
+      }
     }
   }
 

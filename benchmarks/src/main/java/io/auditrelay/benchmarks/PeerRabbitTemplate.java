@@ -90,12 +90,20 @@ public class PeerRabbitTemplate {
   @Benchmark
   @Threads(THREADS)
   public void peer() throws Exception {
+    sendConfirmed(template, queue, bytes);
+  }
+
+  /**
+   * Publishes {@code body} persistent to {@code queue} with a correlation and waits for the
+   * broker's confirm; throws on a nack or after 10 s.
+   */
+  static void sendConfirmed(RabbitTemplate template, String queue, byte[] body) throws Exception {
     MessageProperties properties = new MessageProperties();
     properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
     properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
     properties.setMessageId(UUID.randomUUID().toString());
     CorrelationData correlation = new CorrelationData(properties.getMessageId());
-    template.send("", queue, new Message(bytes, properties), correlation);
+    template.send("", queue, new Message(body, properties), correlation);
     CorrelationData.Confirm confirm = correlation.getFuture().get(10, TimeUnit.SECONDS);
     if (!confirm.ack()) {
       throw new IllegalStateException("nacked: " + confirm.reason());

@@ -6,7 +6,6 @@ import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
 import io.auditrelay.store.BackingStore;
-import io.auditrelay.store.SerializedEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +55,7 @@ public class RabbitDrain {
     if (integrity) {
       fillStamped();
     } else {
-      List<SerializedEvent> batch = Fixtures.serialized(1000);
-      for (int i = 0; i < backlog; i += 1000) {
-        store.append(batch.subList(0, Math.min(1000, backlog - i)));
-      }
+      Fixtures.fill(store, backlog);
     }
     try (Connection connection = Fixtures.rabbitConnection();
         Channel channel = connection.createChannel()) {

@@ -59,7 +59,9 @@ public final class RunBenchmarks {
                 "verify",
                 "integrity",
                 "cpu",
-                "peers")
+                "peers",
+                "scale",
+                "backlog")
             : List.of(args);
     Path out = Path.of("docs", "benchmarks");
     Files.createDirectories(out);
@@ -198,17 +200,79 @@ public final class RunBenchmarks {
         // At equal guarantees: each thread waits until its event is durable, one at a time.
         Map<String, RunResult> r = jmh(PeerRabbitTemplate.class, timed());
         RunResult peer = r.get("peer");
+        // The outbox: Modulith's registry against our transactional mode, same application.
+        PeerModulith.Figures[] outbox = PeerModulith.inChildJvm(ITERATIONS);
+        PeerModulith.Figures ours = outbox[0];
+        PeerModulith.Figures modulith = outbox[1];
+        String outboxMode = ".transactional-sql";
+        entries.add(
+            Summary.Entry.of(
+                "peer.modulith.throughput" + outboxMode,
+                "events/s",
+                ours.throughput(),
+                null,
+                modulith.throughput(),
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "peer.modulith.latency.p50" + outboxMode,
+                "us",
+                ours.p50(),
+                null,
+                modulith.p50(),
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "peer.modulith.latency.p99" + outboxMode,
+                "us",
+                ours.p99(),
+                null,
+                modulith.p99(),
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "peer.modulith.backlog-drain" + outboxMode,
+                "s",
+                ours.backlogSeconds(),
+                null,
+                modulith.backlogSeconds(),
+                date,
+                machine));
+        // The RabbitTemplate has no outbox: against it, ours commits and then delivers.
+        entries.add(
+            Summary.Entry.of(
+                "peer.rabbittemplate.throughput" + outboxMode,
+                "events/s",
+                ours.throughput(),
+                null,
+                perThreadsMean(peer),
+                date,
+                machine));
+        for (int p : new int[] {50, 99}) {
+          entries.add(
+              Summary.Entry.of(
+                  "peer.rabbittemplate.latency.p" + p + outboxMode,
+                  "us",
+                  p == 50 ? ours.p50() : ours.p99(),
+                  null,
+                  percentile(peer, p),
+                  date,
+                  machine));
+        }
         for (String[] mode :
             new String[][] {
               {"oursBufferOnFailureMemory", "buffer-on-failure-memory"},
               {"oursWriteAheadFile", "write-ahead-file"}
             }) {
-          RunResult ours = r.get(mode[0]);
+          RunResult live = r.get(mode[0]);
           entries.add(
               Summary.Entry.of(
                   "peer.rabbittemplate.throughput." + mode[1],
                   "events/s",
-                  perThreadsMean(ours),
+                  perThreadsMean(live),
                   null,
                   perThreadsMean(peer),
                   date,
@@ -218,12 +282,30 @@ public final class RunBenchmarks {
                 Summary.Entry.of(
                     "peer.rabbittemplate.latency.p" + p + "." + mode[1],
                     "us",
-                    percentile(ours, p),
+                    percentile(live, p),
                     null,
                     percentile(peer, p),
                     date,
                     machine));
           }
+        }
+      }
+      case "scale" -> {
+        // The SQL store drained by 1, 2 and 4 replicas in their own JVMs: 4 (and 2) against 1.
+        Map<Integer, Double> replicas = SqlReplicas.measure(ITERATIONS, 1, 2, 4);
+        for (int count : new int[] {2, 4}) {
+          System.out.printf(
+              "   scale: %d replicas %,.0f events/s, 1 replica %,.0f events/s%n",
+              count, replicas.get(count), replicas.get(1));
+          entries.add(
+              Summary.Entry.of(
+                  "scale.sql.replicas-" + count,
+                  "ratio",
+                  replicas.get(count) / replicas.get(1),
+                  null,
+                  null,
+                  date,
+                  machine));
         }
       }
       case "cpu" -> {
@@ -316,6 +398,38 @@ public final class RunBenchmarks {
             Summary.Entry.of(
                 "file.reopen.backlog-ratio", "ratio", large / small, null, null, date, machine));
       }
+      case "backlog" -> {
+        // 10,000,000 events in a file store against 1,000,000: open, heap, drain.
+        FileBacklog.Figures small = FileBacklog.measure(FileBacklog.SMALL);
+        FileBacklog.Figures large = FileBacklog.measure(FileBacklog.LARGE);
+        entries.add(
+            Summary.Entry.of(
+                "file.reopen.backlog-10m",
+                "ms",
+                large.openMillis(),
+                small.openMillis(),
+                null,
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "file.heap.backlog-10m",
+                "bytes",
+                (double) large.heapBytes(),
+                (double) small.heapBytes(),
+                null,
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "file.drain.backlog-10m",
+                "events/s",
+                large.drainPerSecond(),
+                small.drainPerSecond(),
+                null,
+                date,
+                machine));
+      }
       case "heap" -> {
         long small = HeapProbe.retainedBytes(1_000);
         long large = HeapProbe.retainedBytes(1_000_000);
@@ -359,7 +473,7 @@ public final class RunBenchmarks {
               "unknown group '"
                   + group
                   + "'; groups: latency, file, rabbit, drain, sql, reopen, heap, modes, verify,"
-                  + " integrity, cpu, peers, charts");
+                  + " integrity, cpu, peers, scale, backlog, charts");
     }
     return entries;
   }

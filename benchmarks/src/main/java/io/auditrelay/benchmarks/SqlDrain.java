@@ -2,12 +2,10 @@ package io.auditrelay.benchmarks;
 
 import io.auditrelay.store.BackingStore;
 import io.auditrelay.store.Claim;
-import io.auditrelay.store.SerializedEvent;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,10 +39,7 @@ public class SqlDrain {
   public void fill() {
     table = Fixtures.unique("bench_drain");
     store = Fixtures.sqlStore(table);
-    List<SerializedEvent> batch = Fixtures.serialized(1000);
-    for (int i = 0; i < backlog; i += 1000) {
-      store.append(batch.subList(0, Math.min(1000, backlog - i)));
-    }
+    Fixtures.fill(store, backlog);
   }
 
   @Benchmark
