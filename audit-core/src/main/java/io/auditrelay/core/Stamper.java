@@ -50,9 +50,6 @@ final class Stamper {
   private static final byte[] MAC_FIELD = "\",\"mac\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\"}}".getBytes(StandardCharsets.US_ASCII);
 
-  /** What follows the MAC when the stamp ends the event: its value, stamp and attachments end. */
-  private static final String TAIL = "\"}}]}";
-
   private final String stream;
   private final String epoch;
   private final @Nullable SigningKey key;
@@ -216,13 +213,7 @@ final class Stamper {
    * sequence. Any thread.
    */
   int slot(byte[] payload) {
-    // The stamp is the last attachment, and attachments are the event's last field: where the
-    // sequence lies is known from the end; the search is for any other layout.
-    int at = payload.length - TAIL.length() - Digests.HEX_LENGTH - macOffset;
-    if (!regionIs(payload, at, seqToken)
-        || !regionIs(payload, payload.length - TAIL.length(), TAIL)) {
-      at = IntegrityStamp.lastIndexOf(payload, seqTokenBytes);
-    }
+    int at = IntegrityStamp.lastIndexOf(payload, seqTokenBytes);
     if (at < 0
         || !regionIs(payload, at + prevOffset, prevToken)
         || !regionIs(payload, at + macOffset, macToken)) {

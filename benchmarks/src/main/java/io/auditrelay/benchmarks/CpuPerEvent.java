@@ -4,12 +4,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.core.Auditor;
-import io.auditrelay.store.StoreParams;
-import io.auditrelay.store.memory.MemoryBackingStoreFactory;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,12 +33,7 @@ final class CpuPerEvent {
     String queue = Fixtures.unique("bench-cpu");
     CadfEvent event = Fixtures.event();
     byte[] bytes = Fixtures.eventBytes();
-    Auditor auditor =
-        Fixtures.auditor(
-                queue,
-                new MemoryBackingStoreFactory()
-                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))))
-            .build();
+    Auditor auditor = Fixtures.auditor(queue, Fixtures.memoryStore()).build();
     try (Connection connection = Fixtures.rabbitConnection()) {
       Channel channel = connection.createChannel();
       Fixtures.declare(channel, queue);

@@ -166,6 +166,12 @@ final class Fixtures {
                     "32GiB")));
   }
 
+  /** A memory store of up to 1,000,000 events. */
+  static BackingStore memoryStore() {
+    return new io.auditrelay.store.memory.MemoryBackingStoreFactory()
+        .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000)));
+  }
+
   /** An SQL store on the benchmark PostgreSQL, on its own pool. */
   static BackingStore sqlStore(String table) {
     return new JdbcBackingStoreFactory()

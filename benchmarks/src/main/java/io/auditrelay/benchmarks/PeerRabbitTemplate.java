@@ -5,11 +5,8 @@ import com.rabbitmq.client.Connection;
 import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.core.Auditor;
 import io.auditrelay.core.DeliveryMode;
-import io.auditrelay.store.StoreParams;
-import io.auditrelay.store.memory.MemoryBackingStoreFactory;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -69,10 +66,7 @@ public class PeerRabbitTemplate {
     connectionFactory.setChannelCacheSize(THREADS);
     template = new RabbitTemplate(connectionFactory);
     bufferOnFailure =
-        Fixtures.auditor(
-                queue,
-                new MemoryBackingStoreFactory()
-                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))))
+        Fixtures.auditor(queue, Fixtures.memoryStore())
             .deliveryMode(DeliveryMode.BUFFER_ON_FAILURE)
             .build();
     writeAhead =

@@ -6,10 +6,7 @@ import io.auditrelay.cadf.CadfEvent;
 import io.auditrelay.cadf.CadfJson;
 import io.auditrelay.cadf.CadfValidator;
 import io.auditrelay.core.Auditor;
-import io.auditrelay.store.StoreParams;
-import io.auditrelay.store.memory.MemoryBackingStoreFactory;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,13 +56,7 @@ public class RecordLatency {
       event = Fixtures.eventWithStampSizedPad();
     }
     queue = Fixtures.unique("bench-latency");
-    auditor =
-        Fixtures.auditor(
-                queue,
-                new MemoryBackingStoreFactory()
-                    .create(new StoreParams("bench", "memory", Map.of("max_events", 1_000_000))),
-                integrity)
-            .build();
+    auditor = Fixtures.auditor(queue, Fixtures.memoryStore(), integrity).build();
     connection = Fixtures.rabbitConnection();
     channel = connection.createChannel();
     Fixtures.declare(channel, queue);

@@ -25,15 +25,19 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The benchmark command: runs every group (or the groups named as arguments: {@code latency},
  * {@code file}, {@code rabbit}, {@code drain}, {@code sql}, {@code reopen}, {@code heap}, {@code
- * modes}, {@code verify}, {@code integrity}), each with its physical limit and its peer in the same
- * JMH run, and writes {@code docs/benchmarks/summary.json}, {@code docs/benchmarks/summary.md} and
- * the two charts {@code docs/benchmarks/summary-vs-*.png} under the working directory (entries of
- * groups not run are kept). The group {@code charts} runs nothing and writes the table and charts
- * again.
+ * modes}, {@code verify}, {@code integrity}, {@code cpu}, {@code peers}, {@code scale}, {@code
+ * backlog}), each with its physical limit and its peer in the same JMH run, and writes {@code
+ * docs/benchmarks/summary.json}, {@code docs/benchmarks/summary.md} and the two charts {@code
+ * docs/benchmarks/summary-vs-*.png} under the working directory (entries of groups not run are
+ * kept). The group {@code charts} runs nothing and writes the table and charts again.
  *
- * <p>System properties: {@code audit.bench.iterations} (measurement iterations, default 3), {@code
- * audit.bench.seconds} (per iteration, default 5), {@code audit.bench.backlog} (drain backlog,
- * default 1000000).
+ * <p>System properties: {@code audit.bench.iterations} (measurement iterations or rounds, default
+ * 3), {@code audit.bench.seconds} (per iteration, default 5), {@code audit.bench.backlog} (drain
+ * backlog, default 1000000), {@code audit.bench.cpu-events} (events per side and round of {@code
+ * cpu}, default 300000), {@code audit.bench.peer-events} and {@code audit.bench.peer-backlog} (the
+ * Modulith peer's events per round, default 20000, and its outage backlog, default 100000), {@code
+ * audit.bench.replica-events} (the backlog of {@code scale}, default 200000), {@code
+ * audit.bench.large-backlog} (the large backlog of {@code backlog}, default 10000000).
  */
 public final class RunBenchmarks {
 
@@ -137,13 +141,26 @@ public final class RunBenchmarks {
                 machine));
       }
       case "rabbit" -> {
-        Map<String, RunResult> r = jmh(RabbitLive.class, timed());
+        // Medians of rotated runs; and against the raw client that serializes each event too.
+        Map<String, Double> live =
+            rotatedMedians(
+                RabbitLive.class,
+                List.of("ours", "limitAsyncConfirms", "limitSerializingAsyncConfirms"));
         entries.add(
             Summary.Entry.of(
                 "rabbit.live.throughput",
                 "events/s",
-                score(r.get("ours")),
-                score(r.get("limitAsyncConfirms")),
+                live.get("ours"),
+                live.get("limitAsyncConfirms"),
+                null,
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "rabbit.live.throughput.vs-serializing-client",
+                "events/s",
+                live.get("ours"),
+                live.get("limitSerializingAsyncConfirms"),
                 null,
                 date,
                 machine));
@@ -172,13 +189,29 @@ public final class RunBenchmarks {
                 score(r.get("peerCountPerInsert")),
                 date,
                 machine));
-        Map<String, RunResult> d = jmh(SqlDrain.class, single(3));
+        // Medians of rotated runs, each shot after one to warm; and against the raw pattern with
+        // ours' guarantee (rows locked while published, deleted when confirmed).
+        Map<String, Double> drain =
+            rotatedMedians(
+                SqlDrain.class,
+                List.of("ours", "limitDeleteSkipLockedReturning", "limitLockThenDelete"),
+                () -> single(1).warmupIterations(1),
+                shot -> perSecond(100_000, shot));
         entries.add(
             Summary.Entry.of(
                 "sql.drain.throughput",
                 "rows/s",
-                perSecond(100_000, d.get("ours@100000")),
-                perSecond(100_000, d.get("limitDeleteSkipLockedReturning@100000")),
+                drain.get("ours"),
+                drain.get("limitDeleteSkipLockedReturning"),
+                null,
+                date,
+                machine));
+        entries.add(
+            Summary.Entry.of(
+                "sql.drain.throughput.vs-lock-then-delete",
+                "rows/s",
+                drain.get("ours"),
+                drain.get("limitLockThenDelete"),
                 null,
                 date,
                 machine));
@@ -503,19 +536,35 @@ public final class RunBenchmarks {
    */
   private static Map<String, Double> rotatedMedians(Class<?> benchmark, List<String> methods)
       throws Exception {
-    Map<String, List<Double>> scores = new LinkedHashMap<>();
+    return rotatedMedians(
+        benchmark, methods, () -> timed().measurementIterations(1), RunBenchmarks::score);
+  }
+
+  /**
+   * {@link #rotatedMedians(Class, List)} with each run's {@code options} and its figure by {@code
+   * measure}; a method whose name has {@code @Param}s is found by its plain name.
+   */
+  private static Map<String, Double> rotatedMedians(
+      Class<?> benchmark,
+      List<String> methods,
+      Supplier<ChainedOptionsBuilder> options,
+      ToDoubleFunction<RunResult> measure)
+      throws Exception {
+    Map<String, List<Double>> figures = new LinkedHashMap<>();
     for (int round = 0; round < ITERATIONS; round++) {
       for (int i = 0; i < methods.size(); i++) {
         String method = methods.get((i + round) % methods.size());
-        double score = score(jmh(benchmark, method, timed().measurementIterations(1)).get(method));
-        System.out.println("   round " + (round + 1) + " " + method + ": " + score);
-        scores.computeIfAbsent(method, m -> new ArrayList<>()).add(score);
+        RunResult result =
+            jmh(benchmark, method, options.get()).values().stream()
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(method + " produced no result"));
+        double figure = measure.applyAsDouble(result);
+        System.out.printf("   round %d %s: %.2f%n", round + 1, method, figure);
+        figures.computeIfAbsent(method, m -> new ArrayList<>()).add(figure);
       }
     }
     Map<String, Double> medians = new LinkedHashMap<>();
-    scores.forEach(
-        (method, list) ->
-            medians.put(method, list.stream().sorted().toList().get(list.size() / 2)));
+    figures.forEach((method, list) -> medians.put(method, median(list)));
     return medians;
   }
 

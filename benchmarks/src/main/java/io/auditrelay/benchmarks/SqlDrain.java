@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,6 +81,45 @@ public class SqlDrain {
           return drained;
         }
         drained += rows;
+      }
+    }
+  }
+
+  /**
+   * The control with ours' guarantee: rows locked ({@code SELECT ... FOR UPDATE SKIP LOCKED}) while
+   * they would be published, deleted when confirmed, then committed; a crash in between rolls back
+   * and the rows stay. One round trip more per batch than {@link #limitDeleteSkipLockedReturning},
+   * whose rows are gone at its commit, before anything could be confirmed.
+   */
+  @Benchmark
+  public int limitLockThenDelete() throws Exception {
+    int drained = 0;
+    try (Connection connection =
+            DriverManager.getConnection(Fixtures.POSTGRES_URL, Fixtures.POSTGRES_USER, "");
+        PreparedStatement lock =
+            connection.prepareStatement(
+                "SELECT seq, payload FROM \""
+                    + table
+                    + "\" ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED");
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM \"" + table + "\" WHERE seq = ANY(?)")) {
+      connection.setAutoCommit(false);
+      while (true) {
+        List<Long> seqs = new ArrayList<>(100);
+        try (ResultSet result = lock.executeQuery()) {
+          while (result.next()) {
+            seqs.add(result.getLong(1));
+            result.getString(2);
+          }
+        }
+        if (seqs.isEmpty()) {
+          connection.commit();
+          return drained;
+        }
+        delete.setArray(1, connection.createArrayOf("bigint", seqs.toArray()));
+        delete.executeUpdate();
+        connection.commit();
+        drained += seqs.size();
       }
     }
   }
