@@ -46,8 +46,8 @@ final class Summary {
           round(ours),
           limit == null ? null : round(limit),
           peer == null ? null : round(peer),
-          limit == null ? null : ratio(ours / limit),
-          peer == null ? null : ratio(ours / peer),
+          ratio(ours, limit),
+          ratio(ours, peer),
           date,
           machine);
     }
@@ -214,9 +214,15 @@ final class Summary {
         : String.format(java.util.Locale.ROOT, "%.3g", value);
   }
 
-  /** Four significant digits: ratios span from 0.001 to thousands. */
-  private static double ratio(double value) {
-    return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).doubleValue();
+  /**
+   * {@code ours / other} to four significant digits (ratios span from 0.001 to thousands); none
+   * without a finite, non-zero {@code other}.
+   */
+  private static @Nullable Double ratio(double ours, @Nullable Double other) {
+    if (other == null || other == 0 || !Double.isFinite(ours / other)) {
+      return null;
+    }
+    return new java.math.BigDecimal(ours / other).round(new java.math.MathContext(4)).doubleValue();
   }
 
   private static double round(double value) {
