@@ -280,6 +280,20 @@ final class Fixtures {
     }
   }
 
+  /** Every {@code audit.bench.*} property of this JVM, as {@code -D} options for another. */
+  static List<String> benchProperties() {
+    List<String> options = new ArrayList<>();
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(
+            name -> {
+              if (name.startsWith("audit.bench.")) {
+                options.add("-D" + name + "=" + System.getProperty(name));
+              }
+            });
+    return options;
+  }
+
   /** The benchmarks' jar (or classes directory). */
   static Path jar() {
     try {
@@ -299,14 +313,7 @@ final class Fixtures {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
-    System.getProperties()
-        .stringPropertyNames()
-        .forEach(
-            name -> {
-              if (name.startsWith("audit.bench.")) {
-                command.add("-D" + name + "=" + System.getProperty(name));
-              }
-            });
+    command.addAll(benchProperties());
     command.add("-cp");
     command.add(
         classpath.isEmpty() ? jar().toString() : jar() + java.io.File.pathSeparator + classpath);

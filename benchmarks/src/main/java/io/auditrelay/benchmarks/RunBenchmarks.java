@@ -275,52 +275,24 @@ public final class RunBenchmarks {
                 date,
                 machine));
         // The RabbitTemplate has no outbox: against it, ours commits and then delivers.
-        entries.add(
-            Summary.Entry.of(
-                "peer.rabbittemplate.throughput" + outboxMode,
-                "events/s",
-                ours.throughput(),
-                null,
-                perThreadsMean(peer),
-                date,
-                machine));
-        for (int p : new int[] {50, 99}) {
-          entries.add(
-              Summary.Entry.of(
-                  "peer.rabbittemplate.latency.p" + p + outboxMode,
-                  "us",
-                  p == 50 ? ours.p50() : ours.p99(),
-                  null,
-                  percentile(peer, p),
-                  date,
-                  machine));
-        }
+        entries.addAll(
+            rabbitTemplateEntries(
+                outboxMode, ours.throughput(), ours.p50(), ours.p99(), peer, date, machine));
         for (String[] mode :
             new String[][] {
               {"oursBufferOnFailureMemory", "buffer-on-failure-memory"},
               {"oursWriteAheadFile", "write-ahead-file"}
             }) {
           RunResult live = r.get(mode[0]);
-          entries.add(
-              Summary.Entry.of(
-                  "peer.rabbittemplate.throughput." + mode[1],
-                  "events/s",
+          entries.addAll(
+              rabbitTemplateEntries(
+                  "." + mode[1],
                   perThreadsMean(live),
-                  null,
-                  perThreadsMean(peer),
+                  percentile(live, 50),
+                  percentile(live, 99),
+                  peer,
                   date,
                   machine));
-          for (int p : new int[] {50, 99}) {
-            entries.add(
-                Summary.Entry.of(
-                    "peer.rabbittemplate.latency.p" + p + "." + mode[1],
-                    "us",
-                    percentile(live, p),
-                    null,
-                    percentile(peer, p),
-                    date,
-                    machine));
-          }
         }
       }
       case "scale" -> {
@@ -673,14 +645,7 @@ public final class RunBenchmarks {
   /** The forks' JVM options: heap, headless, and every {@code audit.bench.*} property. */
   private static String[] forkArguments() {
     List<String> arguments = new ArrayList<>(List.of("-Xmx8g", "-Djava.awt.headless=true"));
-    System.getProperties()
-        .stringPropertyNames()
-        .forEach(
-            name -> {
-              if (name.startsWith("audit.bench.")) {
-                arguments.add("-D" + name + "=" + System.getProperty(name));
-              }
-            });
+    arguments.addAll(Fixtures.benchProperties());
     return arguments.toArray(String[]::new);
   }
 
@@ -690,6 +655,45 @@ public final class RunBenchmarks {
 
   private static double percentile(@Nullable RunResult result, double percentile) {
     return require(result).getPrimaryResult().getStatistics().getPercentile(percentile);
+  }
+
+  /**
+   * The {@code peer.rabbittemplate.*} entries of one mode ({@code suffix}): throughput, p50 and p99
+   * of ours against those of the {@code peer} run.
+   */
+  private static List<Summary.Entry> rabbitTemplateEntries(
+      String suffix,
+      double throughput,
+      double p50,
+      double p99,
+      RunResult peer,
+      String date,
+      String machine) {
+    return List.of(
+        Summary.Entry.of(
+            "peer.rabbittemplate.throughput" + suffix,
+            "events/s",
+            throughput,
+            null,
+            perThreadsMean(peer),
+            date,
+            machine),
+        Summary.Entry.of(
+            "peer.rabbittemplate.latency.p50" + suffix,
+            "us",
+            p50,
+            null,
+            percentile(peer, 50),
+            date,
+            machine),
+        Summary.Entry.of(
+            "peer.rabbittemplate.latency.p99" + suffix,
+            "us",
+            p99,
+            null,
+            percentile(peer, 99),
+            date,
+            machine));
   }
 
   /**
