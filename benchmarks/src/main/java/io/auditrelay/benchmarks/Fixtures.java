@@ -267,6 +267,14 @@ final class Fixtures {
     }
   }
 
+  /** Drops an SQL store's tables (events, quarantine, migration history), if they exist. */
+  static void dropSqlStore(String table) {
+    sql(
+        "DROP TABLE IF EXISTS \"" + table + "\"",
+        "DROP TABLE IF EXISTS \"" + table + "_quarantine\"",
+        "DROP TABLE IF EXISTS \"" + table + "_schema_history\"");
+  }
+
   /** Runs SQL on the benchmark PostgreSQL. */
   static void sql(String... statements) {
     try (java.sql.Connection connection =

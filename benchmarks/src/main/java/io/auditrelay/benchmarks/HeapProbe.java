@@ -67,9 +67,8 @@ final class HeapProbe {
       }
       // Warm the classes the open needs, so that the measured open loads nothing new.
       Fixtures.fileStore(dir, "always").close();
-      // Five cycles of open and close, the median difference: what the first open creates once
-      // and keeps for the JVM's life (a logger, a cached charset) would otherwise count against
-      // the closed figure of that cycle.
+      // Five cycles of open and close, the median difference: what an open creates once and keeps
+      // for the JVM's life would otherwise count against the closed figure of that cycle.
       long[] retained = new long[5];
       for (int cycle = 0; cycle < retained.length; cycle++) {
         BackingStore store = Fixtures.fileStore(dir, "always");

@@ -178,7 +178,7 @@ final class PeerModulith {
       }
 
       outage.cut();
-      String backlogTable = table + "_backlog";
+      String backlogTable = table + BACKLOG_TABLE;
       double oursBacklog;
       String proxied = "amqp://guest:guest@127.0.0.1:" + outage.port();
       try (Auditor auditor = transactionalAuditor(dataSource, backlogTable, queue, proxied)) {
@@ -205,10 +205,11 @@ final class PeerModulith {
               transactions,
               queue,
               outage);
-      Fixtures.sql("drop table if exists " + table, "drop table if exists " + backlogTable);
       return new Figures[] {median(ours, oursBacklog), median(peer, modulithBacklog)};
     } finally {
       Fixtures.deleteQueue(queue);
+      Fixtures.dropSqlStore(table);
+      Fixtures.dropSqlStore(table + BACKLOG_TABLE);
       Fixtures.sql("drop table if exists event_publication");
     }
   }
@@ -241,6 +242,9 @@ final class PeerModulith {
       Runnable whileWaiting) {}
 
   private static final long RECOVERY_MILLIS = 100;
+
+  /** The suffix of the table of our side's outage backlog. */
+  private static final String BACKLOG_TABLE = "_backlog";
 
   /** {@code events} transactions of {@code side}, timed to confirmed and settled; prints them. */
   private static Figures throughput(

@@ -127,9 +127,6 @@ public class SqlDrain {
   @TearDown(Level.Iteration)
   public void drop() {
     store.close();
-    Fixtures.sql(
-        "DROP TABLE IF EXISTS \"" + table + "\"",
-        "DROP TABLE IF EXISTS \"" + table + "_quarantine\"",
-        "DROP TABLE IF EXISTS \"" + table + "_schema_history\"");
+    Fixtures.dropSqlStore(table);
   }
 }

@@ -101,10 +101,7 @@ final class SqlReplicas {
     } finally {
       children.forEach(Replica::destroy);
       Fixtures.deleteQueue(queue);
-      Fixtures.sql(
-          "DROP TABLE IF EXISTS \"" + table + "\"",
-          "DROP TABLE IF EXISTS \"" + table + "_quarantine\"",
-          "DROP TABLE IF EXISTS \"" + table + "_schema_history\"");
+      Fixtures.dropSqlStore(table);
     }
   }
 
