@@ -137,7 +137,7 @@ public record CadfEvent(
     }
     Builder b = toBuilder();
     if (id == null) {
-      b.id(java.util.UUID.randomUUID().toString());
+      b.id(EventIds.next());
     }
     if (eventTime == null) {
       b.eventTime(clock.instant());
