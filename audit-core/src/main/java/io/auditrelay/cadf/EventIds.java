@@ -14,10 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>{@code UUID.randomUUID()} takes the JDK's shared {@code NativePRNG} for 16 bytes at a time,
  * behind two locks and a read of the kernel's generator; with a few threads recording at once on a
- * small machine, one id cost about 1.3 µs of CPU. Here the bytes come from a {@code DRBG} ({@code
- * SecureRandom.getInstance("DRBG")}, NIST SP 800-90A, seeded by the JDK from the system's entropy)
- * in blocks of {@value #BLOCK} bytes, held in a few independently locked stripes: a thread takes a
- * stripe at random and copies 16 bytes under its lock.
+ * small machine, one id costs well over 1 µs of CPU. Here the bytes come from a {@code DRBG}
+ * ({@code SecureRandom.getInstance("DRBG")}, NIST SP 800-90A, seeded by the JDK from the system's
+ * entropy) in blocks of {@value #BLOCK} bytes, held in a few independently locked stripes: a thread
+ * takes a stripe at random and copies 16 bytes under its lock.
  *
  * <p>Thread-safe.
  */

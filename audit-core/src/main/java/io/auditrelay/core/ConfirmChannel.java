@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * batch sent before and calls {@link #reuse()}.
  *
  * <p>The unconfirmed publishes are kept in a queue in the order of their delivery tags, which rise
- * with every publish: an ack or nack settles them from its head (a sorted map cost the delivery
- * thread about a tenth of its time). Futures are completed outside the queue's lock.
+ * with every publish: an ack or nack for several settles them from its head, each in constant time,
+ * where a sorted map would cost the delivery thread a search per publish. Futures are completed
+ * outside the queue's lock.
  */
 final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownListener {
 

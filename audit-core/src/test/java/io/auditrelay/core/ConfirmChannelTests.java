@@ -47,13 +47,20 @@ class ConfirmChannelTests {
     return confirms.publish("", "audit", properties, new byte[] {'{', '}'});
   }
 
+  /** Publishes {@code count} events, tags 1 to {@code count}. */
+  private List<CompletableFuture<PublishResult>> publish(ConfirmChannel confirms, int count)
+      throws Exception {
+    List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      results.add(publish(confirms, "e" + i));
+    }
+    return results;
+  }
+
   @Test
   void aMultipleAckSettlesEveryPublishUpToItsTagAndNoLaterOne() throws Exception {
     ConfirmChannel confirms = new ConfirmChannel(channel, errors::add);
-    List<CompletableFuture<PublishResult>> results = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      results.add(publish(confirms, "e" + i));
-    }
+    List<CompletableFuture<PublishResult>> results = publish(confirms, 5);
     confirms.handleAck(3, true);
     assertThat(results.subList(0, 3)).allMatch(f -> f.join() == PublishResult.CONFIRMED);
     assertThat(results.subList(3, 5)).noneMatch(CompletableFuture::isDone);
@@ -66,10 +73,7 @@ class ConfirmChannelTests {
   @Test
   void singleConfirmsOutOfOrderSettleOnlyTheirOwnTag() throws Exception {
     ConfirmChannel confirms = new ConfirmChannel(channel, errors::add);
-    List<CompletableFuture<PublishResult>> results = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      results.add(publish(confirms, "e" + i));
-    }
+    List<CompletableFuture<PublishResult>> results = publish(confirms, 4);
     confirms.handleAck(3, false);
     confirms.handleAck(3, false); // a repeated confirm finds nothing
     assertThat(results.get(2).join()).isEqualTo(PublishResult.CONFIRMED);

@@ -201,8 +201,7 @@ public final class RunBenchmarks {
                 date,
                 machine));
         // Medians of rotated runs, each shot after WARMUPS shots to warm; and against the raw
-        // pattern with
-        // ours' guarantee (rows locked while published, deleted when confirmed).
+        // pattern with ours' guarantee (rows locked while published, deleted when confirmed).
         Map<String, Double> drain =
             rotatedMedians(
                 SqlDrain.class,
