@@ -62,8 +62,7 @@ final class EventIds {
   }
 
   private static Stripe[] stripes() {
-    Stripe[] stripes =
-        new Stripe[Integer.highestOneBit(Runtime.getRuntime().availableProcessors()) * 2];
+    Stripe[] stripes = new Stripe[2 * Runtime.getRuntime().availableProcessors()];
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new Stripe();
     }

@@ -149,7 +149,7 @@ public final class RunBenchmarks {
       }
       case "rabbit" -> {
         // Medians of rotated runs; and against the raw client that serializes each event too.
-        // Three warm-up iterations: the Auditor's path (validation, Jackson, the pipeline) is
+        // WARMUPS warm-up iterations: the Auditor's path (validation, Jackson, the pipeline) is
         // still being compiled after one, on the cores the broker needs.
         Map<String, Double> live =
             rotatedMedians(
