@@ -37,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  * @param reporterchain who observed, modified or relayed the event
  * @param requestPath the HTTP path, never with a query string
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({
   "typeURI",
   "id",

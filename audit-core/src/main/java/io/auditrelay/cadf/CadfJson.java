@@ -49,6 +49,12 @@ public final class CadfJson {
    * does).
    */
   public static byte[] write(CadfEvent event) {
+    byte[] json = CadfWriter.write(event, MAPPER::writeValueAsBytes);
+    return json != null ? json : MAPPER.writeValueAsBytes(event);
+  }
+
+  /** Writes {@code event} with the mapper alone: the contract {@link CadfWriter} keeps. */
+  static byte[] writeWithMapper(CadfEvent event) {
     return MAPPER.writeValueAsBytes(event);
   }
 

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param type credential type, for example {@code token}
  * @param token the masked token; required
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({"type", "token"})
 public record Credential(@Nullable String type, String token) {
 

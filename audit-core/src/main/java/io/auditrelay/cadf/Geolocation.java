@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param state state or province
  * @param regionICANN ICANN country code
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({
   "id",
   "latitude",

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param agent user agent
  * @param platform platform description
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({"id", "address", "agent", "platform"})
 public record Host(
     @Nullable String id,

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param metricId the metric measured, by reference
  * @param calculatedBy the resource that calculated the value
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({"result", "metric", "metricId", "calculatedBy"})
 public record Measurement(
     Object result,

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param policyType type of the policy that decided
  * @param policyId identifier of that policy
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({"reasonType", "reasonCode", "policyType", "policyId"})
 public record Reason(
     @Nullable String reasonType,

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param reporterId the reporting resource, by reference
  * @param reporterTime when it reported
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({"role", "reporter", "reporterId", "reporterTime"})
 public record Reporterstep(
     String role,

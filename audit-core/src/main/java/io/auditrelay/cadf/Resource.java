@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * initiator, {@code project_name} and the rest) round-trip under their snake_case names. Hermes
  * routes an event to a tenant by {@code initiator.project_id} or {@code initiator.domain_id}.
  */
+// CadfWriter writes these fields in this order too: a field added here goes there as well.
 @JsonPropertyOrder({
   "typeURI",
   "id",
