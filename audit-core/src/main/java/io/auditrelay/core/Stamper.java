@@ -274,13 +274,16 @@ final class Stamper {
   }
 
   private void stampAt(byte[] payload, int at) {
-    byte[] seq = IntegrityStamp.seqText(next).getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(seq, 0, payload, at, seq.length);
+    long seq = next;
+    for (int i = at + IntegrityStamp.SEQ_DIGITS - 1; i >= at; i--) { // seqText's digits
+      payload[i] = (byte) ('0' + seq % 10);
+      seq /= 10;
+    }
     System.arraycopy(head, 0, payload, at + prevOffset, head.length);
     byte[] link = Digests.link(payload, at + macOffset); // the one pass over the bytes
-    byte[] code = mac.over(link).getBytes(StandardCharsets.US_ASCII);
+    byte[] code = mac.overBytes(link);
     System.arraycopy(code, 0, payload, at + macOffset, code.length);
-    head = Digests.hex(link).getBytes(StandardCharsets.US_ASCII);
+    head = Digests.hexBytes(link); // a new array: a Mark may hold the one before
     next++;
     sinceCheckpoint++;
   }

@@ -77,6 +77,18 @@ public final class Digests {
     return HEX.formatHex(bytes);
   }
 
+  private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /** Hex of {@code bytes}, as ASCII bytes: what the stamper writes into an event. */
+  public static byte[] hexBytes(byte[] bytes) {
+    byte[] hex = new byte[bytes.length * 2];
+    for (int i = 0; i < bytes.length; i++) {
+      hex[2 * i] = DIGITS[(bytes[i] >> 4) & 0xF];
+      hex[2 * i + 1] = DIGITS[bytes[i] & 0xF];
+    }
+    return hex;
+  }
+
   /** Whether two hex strings are equal, in time independent of where they differ. */
   static boolean sameHex(String a, String b) {
     return MessageDigest.isEqual(

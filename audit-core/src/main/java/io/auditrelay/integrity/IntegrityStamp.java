@@ -92,12 +92,29 @@ public record IntegrityStamp(
 
   // Loops, not patterns: every drained event's stamp is checked on the delivery thread.
   private static boolean lowerHex(String text, int length) {
-    return text.length() == length
-        && text.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    if (text.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean digits(String text, int length) {
-    return text.length() == length && text.chars().allMatch(c -> c >= '0' && c <= '9');
+    if (text.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code seq} as it is written: {@value #SEQ_DIGITS} digits. */
@@ -168,8 +185,11 @@ public record IntegrityStamp(
     }
     int from = at + MARKER.length;
     IntegrityStamp stamp;
-    try (var parser = MAPPER.createParser(event, from, event.length - from)) {
-      stamp = fromContent(MAPPER.readValue(parser, JsonNode.class));
+    try {
+      stamp = written(event, from);
+      if (stamp == null) {
+        stamp = parsed(event, from);
+      }
     } catch (JacksonException | IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -179,6 +199,121 @@ public record IntegrityStamp(
       return Optional.empty();
     }
     return Optional.of(new Located(stamp, mac + 7));
+  }
+
+  /** The stamp's content at {@code from}, read by a JSON parser. */
+  static IntegrityStamp parsed(byte[] event, int from) {
+    try (var parser = MAPPER.createParser(event, from, event.length - from)) {
+      return fromContent(MAPPER.readValue(parser, JsonNode.class));
+    }
+  }
+
+  private static final byte[] STREAM_FIELD = "{\"stream\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EPOCH_FIELD = "\",\"epoch\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SEQ_FIELD = "\",\"seq\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PREV_FIELD = "\",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_FIELD = "\",\"key\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAC_FIELD = "\",\"mac\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The stamp's content at {@code from} when it is laid out as {@link #attachment} writes it (these
+   * fields in this order, no white space, stream and key of printable ASCII without escapes), read
+   * without a parser: every drained and verified event's stamp passes here. Null when it is laid
+   * out otherwise: {@link #parsed} then reads it, and gives the same stamp for this layout.
+   *
+   * @throws IllegalArgumentException when the layout is this one but a value is not valid
+   */
+  static @Nullable IntegrityStamp written(byte[] event, int from) {
+    int at = after(event, from, STREAM_FIELD);
+    int end = plainTextEnd(event, at);
+    if (end < 0) {
+      return null;
+    }
+    String stream = new String(event, at, end - at, StandardCharsets.US_ASCII);
+    at = after(event, end, EPOCH_FIELD);
+    String epoch = text(event, at, 16);
+    if (epoch == null) {
+      return null;
+    }
+    at = after(event, at + 16, SEQ_FIELD);
+    String seq = text(event, at, SEQ_DIGITS);
+    if (seq == null) {
+      return null;
+    }
+    at = after(event, at + SEQ_DIGITS, PREV_FIELD);
+    String prev = text(event, at, Digests.HEX_LENGTH);
+    if (prev == null) {
+      return null;
+    }
+    at = after(event, at + Digests.HEX_LENGTH, KEY_FIELD);
+    end = plainTextEnd(event, at);
+    if (end < 0) {
+      return null;
+    }
+    String key = new String(event, at, end - at, StandardCharsets.US_ASCII);
+    at = after(event, end, MAC_FIELD);
+    String mac = text(event, at, Digests.HEX_LENGTH);
+    if (mac == null) {
+      return null;
+    }
+    at += Digests.HEX_LENGTH;
+    if (at + 2 > event.length || event[at] != '"' || event[at + 1] != '}') {
+      return null;
+    }
+    if (!digits(seq, SEQ_DIGITS)) {
+      throw new IllegalArgumentException(
+          "the integrity stamp's seq is not " + SEQ_DIGITS + " digits");
+    }
+    return new IntegrityStamp(stream, epoch, Long.parseLong(seq), prev, key, mac);
+  }
+
+  /** The offset after {@code part} when it lies at {@code at}, else -1 (and -1 stays -1). */
+  private static int after(byte[] bytes, int at, byte[] part) {
+    if (at < 0 || at + part.length > bytes.length) {
+      return -1;
+    }
+    for (int i = 0; i < part.length; i++) {
+      if (bytes[at + i] != part[i]) {
+        return -1;
+      }
+    }
+    return at + part.length;
+  }
+
+  /**
+   * Where the string value starting at {@code at} ends (its closing quote), when every byte before
+   * is printable ASCII other than a backslash; else -1.
+   */
+  private static int plainTextEnd(byte[] bytes, int at) {
+    if (at < 0) {
+      return -1;
+    }
+    for (int i = at; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b == '"') {
+        return i;
+      }
+      if (b < 0x20 || b > 0x7e || b == '\\') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The {@code length} bytes at {@code at} as text, when they are printable ASCII without a quote.
+   */
+  private static @Nullable String text(byte[] bytes, int at, int length) {
+    if (at < 0 || at + length > bytes.length) {
+      return null;
+    }
+    for (int i = at; i < at + length; i++) {
+      byte b = bytes[i];
+      if (b < 0x20 || b > 0x7e || b == '"' || b == '\\') {
+        return null;
+      }
+    }
+    return new String(bytes, at, length, StandardCharsets.US_ASCII);
   }
 
   /** Where the last stamp attachment of an event begins in its bytes (its opening brace), or -1. */

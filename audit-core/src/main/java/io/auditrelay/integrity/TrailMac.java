@@ -62,6 +62,11 @@ public final class TrailMac {
     return Digests.hex(mac.doFinal(link));
   }
 
+  /** {@link #over} as ASCII bytes. */
+  public byte[] overBytes(byte[] link) {
+    return Digests.hexBytes(mac.doFinal(link));
+  }
+
   /** Whether {@code event} carries, at {@code macOffset}, its MAC under this key. */
   public boolean matches(byte[] event, int macOffset) {
     if (macOffset < 0 || macOffset + ZEROS.length > event.length) {

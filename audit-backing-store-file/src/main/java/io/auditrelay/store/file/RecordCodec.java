@@ -27,14 +27,26 @@ final class RecordCodec {
 
   static byte[] encode(
       long sequence, long cumulativeBytes, long appendedAtMillis, String id, byte[] payload) {
-    byte[] head =
-        (sequence + " " + cumulativeBytes + " " + appendedAtMillis + " " + id + " ")
-            .getBytes(StandardCharsets.US_ASCII);
-    byte[] line = new byte[9 + head.length + payload.length + 1];
-    System.arraycopy(head, 0, line, 9, head.length);
-    System.arraycopy(payload, 0, line, 9 + head.length, payload.length);
+    // The head, "<sequence> <cumulative> <appended at> <id> ", written without building a string.
+    byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
+    int headLength =
+        decimalLength(sequence)
+            + decimalLength(cumulativeBytes)
+            + decimalLength(appendedAtMillis)
+            + idBytes.length
+            + 4;
+    byte[] line = new byte[9 + headLength + payload.length + 1];
+    int at = decimal(line, 9, sequence);
+    line[at++] = ' ';
+    at = decimal(line, at, cumulativeBytes);
+    line[at++] = ' ';
+    at = decimal(line, at, appendedAtMillis);
+    line[at++] = ' ';
+    System.arraycopy(idBytes, 0, line, at, idBytes.length);
+    line[at + idBytes.length] = ' ';
+    System.arraycopy(payload, 0, line, 9 + headLength, payload.length);
     CRC32C crc = new CRC32C();
-    crc.update(line, 9, head.length + payload.length);
+    crc.update(line, 9, headLength + payload.length);
     long checksum = crc.getValue();
     for (int i = 7; i >= 0; i--) { // eight lower-case hex digits
       line[i] = HEX[(int) (checksum & 0xf)];
@@ -43,6 +55,37 @@ final class RecordCodec {
     line[8] = ' ';
     line[line.length - 1] = '\n';
     return line;
+  }
+
+  /** The length of {@link Long#toString(long)} of {@code value}. */
+  static int decimalLength(long value) {
+    if (value < 0) {
+      return value == Long.MIN_VALUE ? 20 : 1 + decimalLength(-value);
+    }
+    int length = 1;
+    for (long bound = 10; length < 19 && value >= bound; bound *= 10) {
+      length++;
+    }
+    return length;
+  }
+
+  /** Writes {@link Long#toString(long)} of {@code value} at {@code at}; returns the end. */
+  static int decimal(byte[] out, int at, long value) {
+    if (value < 0) {
+      if (value == Long.MIN_VALUE) {
+        byte[] min = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(min, 0, out, at, min.length);
+        return at + min.length;
+      }
+      out[at] = '-';
+      return decimal(out, at + 1, -value);
+    }
+    int end = at + decimalLength(value);
+    for (int i = end - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    return end;
   }
 
   /** Decodes a line without its newline; null when it is torn or corrupt. */
