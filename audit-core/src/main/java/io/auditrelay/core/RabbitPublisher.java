@@ -62,6 +62,9 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
   /** Batches sent and not yet awaited. Delivery thread only. */
   private int unawaited;
 
+  /** Whether messages carry the AMQP {@code timestamp} property (the time of publishing). */
+  private final boolean timestamp;
+
   private volatile Runnable onConnected = () -> {};
   private volatile String lastError = "";
 
@@ -75,8 +78,10 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
       String routingKey,
       Duration confirmTimeout,
       Clock clock,
-      boolean traceHeaders) {
+      boolean traceHeaders,
+      boolean timestamp) {
     this.traceHeaders = traceHeaders;
+    this.timestamp = timestamp;
     this.connectionFactory = connectionFactory;
     this.ownsConnectionFactory = ownsConnectionFactory;
     this.queue =
@@ -241,8 +246,10 @@ final class RabbitPublisher implements Publisher, ConnectionListener {
             .deliveryMode(2) // persistent
             .messageId(event.id())
             .contentType(CONTENT_TYPE)
-            .contentEncoding("UTF-8")
-            .timestamp(new Date(clock.millis()));
+            .contentEncoding("UTF-8");
+    if (timestamp) {
+      properties.timestamp(new Date(clock.millis()));
+    }
     if (traceHeaders) {
       // The trace context record() kept in the event, also for an event drained hours later.
       Map<String, Object> headers = Tracing.headers(event.payload());

@@ -112,6 +112,18 @@ class AuditorIntegrationTests extends BrokerTestSupport {
     assertThat(count("audit.events.lost")).isZero();
   }
 
+  @Test
+  void publishesWithoutATimestampWhenToldTo() {
+    Auditor auditor = closeLater(auditor(proxy()).messageTimestamp(false).build());
+    awaitAll(List.of(auditor.record(event(0, 0)), auditor.record(event(0, 1))));
+
+    List<Delivered> delivered = reader.awaitAtLeast(2, WAIT);
+
+    assertThat(delivered).hasSize(2);
+    assertThat(delivered).noneMatch(Delivered::hasTimestamp);
+    assertThat(delivered).allMatch(Delivered::persistent);
+  }
+
   /**
    * record() tells the caller the id the trail carries, the one it gave or the one it chose. Before
    * it did, a caller had to set the id itself to know it.

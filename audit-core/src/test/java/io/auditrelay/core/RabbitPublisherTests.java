@@ -38,7 +38,8 @@ class RabbitPublisherTests extends BrokerTestSupport {
             queue,
             confirmTimeout,
             Clock.systemUTC(),
-            false);
+            false,
+            true);
     return closeLater(publisher);
   }
 

@@ -176,6 +176,12 @@ public class AuditProperties {
     /** Whether to declare the durable queue. Switch off for brokers managed elsewhere. */
     private @Nullable Boolean declareQueue;
 
+    /**
+     * Whether messages carry the AMQP timestamp property (the time of publishing). Classic queues
+     * then track their oldest message's timestamp, which costs the broker CPU for every message.
+     */
+    private @Nullable Boolean messageTimestamp;
+
     /** Exchange to publish to; empty for the default exchange. */
     private @Nullable String exchange;
 
@@ -289,6 +295,14 @@ public class AuditProperties {
 
     public void setDeclareQueue(@Nullable Boolean declareQueue) {
       this.declareQueue = declareQueue;
+    }
+
+    public @Nullable Boolean getMessageTimestamp() {
+      return messageTimestamp;
+    }
+
+    public void setMessageTimestamp(@Nullable Boolean messageTimestamp) {
+      this.messageTimestamp = messageTimestamp;
     }
 
     public @Nullable String getExchange() {

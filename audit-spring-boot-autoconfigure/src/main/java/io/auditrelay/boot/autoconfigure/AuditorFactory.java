@@ -55,6 +55,7 @@ final class AuditorFactory {
     map.from(rabbit::getQueueName).to(builder::queueName);
     map.from(rabbit::getQueueType).to(builder::queueType);
     map.from(rabbit::getDeclareQueue).to(builder::declareQueue);
+    map.from(rabbit::getMessageTimestamp).to(builder::messageTimestamp);
     map.from(rabbit::getExchange).to(builder::exchange);
     map.from(rabbit::getRoutingKey).to(builder::routingKey);
     map.from(rabbit::getMessageFormat).to(builder::messageFormat);

@@ -40,6 +40,7 @@ class DocumentedDefaultsTests {
     fields.put("audit.rabbitmq.sasl-mechanism", "saslMechanism");
     fields.put("audit.rabbitmq.queue-type", "queueType");
     fields.put("audit.rabbitmq.declare-queue", "declareQueue");
+    fields.put("audit.rabbitmq.message-timestamp", "messageTimestamp");
     fields.put("audit.rabbitmq.exchange", "exchange");
     fields.put("audit.rabbitmq.message-format", "messageFormat");
     fields.put("audit.rabbitmq.oslo-publisher-id", "osloPublisherId");
