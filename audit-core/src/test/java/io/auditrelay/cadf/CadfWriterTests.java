@@ -137,30 +137,20 @@ class CadfWriterTests {
     if (r.nextDouble() < p) {
       b.initiator(resource(r, p, 2));
     }
-    if (r.nextDouble() < p) {
-      b.initiatorId(text(r));
-    }
+    b.initiatorId(maybe(r, p));
     if (r.nextDouble() < p) {
       b.target(resource(r, p, 2));
     }
-    if (r.nextDouble() < p) {
-      b.targetId(text(r));
-    }
+    b.targetId(maybe(r, p));
     if (r.nextDouble() < p) {
       b.observer(resource(r, p, 2));
     }
-    if (r.nextDouble() < p) {
-      b.observerId(text(r));
-    }
+    b.observerId(maybe(r, p));
     if (r.nextDouble() < p) {
       b.reason(new Reason(maybe(r, p), maybe(r, p), maybe(r, p), maybe(r, p)));
     }
-    if (r.nextDouble() < p) {
-      b.name(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.severity(text(r));
-    }
+    b.name(maybe(r, p));
+    b.severity(maybe(r, p));
     for (int i = r.nextInt(3); i > 0 && r.nextDouble() < p; i--) {
       b.measurement(
           new Measurement(
@@ -192,12 +182,8 @@ class CadfWriterTests {
 
   private static Resource resource(Random r, double p, int depth) {
     Resource.Builder b = Resource.builder(text(r), r.nextDouble() < p ? text(r) : null);
-    if (r.nextDouble() < p) {
-      b.name(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.domain(text(r));
-    }
+    b.name(maybe(r, p));
+    b.domain(maybe(r, p));
     if (r.nextDouble() < p) {
       b.host(new Host(maybe(r, p), maybe(r, p), maybe(r, p), maybe(r, p)));
     }
@@ -225,30 +211,14 @@ class CadfWriterTests {
     if (depth > 1) {
       b.attachments(attachments(r, p));
     }
-    if (r.nextDouble() < p) {
-      b.projectId(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.domainId(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.projectName(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.projectDomainName(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.domainName(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.applicationCredentialId(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.requestId(text(r));
-    }
-    if (r.nextDouble() < p) {
-      b.globalRequestId(text(r));
-    }
+    b.projectId(maybe(r, p));
+    b.domainId(maybe(r, p));
+    b.projectName(maybe(r, p));
+    b.projectDomainName(maybe(r, p));
+    b.domainName(maybe(r, p));
+    b.applicationCredentialId(maybe(r, p));
+    b.requestId(maybe(r, p));
+    b.globalRequestId(maybe(r, p));
     return b.build();
   }
 
