@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -207,7 +208,7 @@ final class CadfWriter {
     close();
   }
 
-  private <T> void list(String field, @Nullable List<T> values, Item<T> item) {
+  private <T> void list(String field, @Nullable List<T> values, Consumer<T> item) {
     if (values == null) {
       return;
     }
@@ -221,16 +222,11 @@ final class CadfWriter {
       if (value == null) {
         ascii("null");
       } else {
-        item.write(value);
+        item.accept(value);
       }
     }
     put(']');
     first = false;
-  }
-
-  @FunctionalInterface
-  private interface Item<T> {
-    void write(T value);
   }
 
   /** A value the model leaves open: strings and maps of strings here, the rest by the mapper. */
